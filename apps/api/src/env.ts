@@ -1,0 +1,33 @@
+import { dbPoolEnv } from "@brisk/db";
+import { z } from "zod";
+
+/** The only place apps/api reads process.env: everything else receives typed values. */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    HOST: z.string().default("127.0.0.1"),
+    PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+      .default("info"),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    MIGRATE_ON_START: z
+      .enum(["true", "false"])
+      .default("true")
+      .transform((v) => v === "true"),
+  })
+  .extend(dbPoolEnv.shape);
+
+export type Env = z.infer<typeof envSchema>;
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = Object.entries(z.flattenError(parsed.error).fieldErrors)
+      .map(([key, messages]) => `  ${key}: ${messages?.join(", ")}`)
+      .join("\n");
+    throw new Error(`Invalid environment for apps/api:\n${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,35 @@
+import type { ServerResponse } from "node:http";
+import { migrationsApplied } from "@brisk/db";
+import type postgres from "postgres";
+
+export interface Readiness {
+  sql: postgres.Sql;
+  isDraining: () => boolean;
+}
+
+function json(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+  res.end(JSON.stringify(body));
+}
+
+/** Process up: answers as long as the event loop turns. */
+export function healthz(res: ServerResponse) {
+  json(res, 200, { status: "ok" });
+}
+
+/** Ready for traffic: database reachable, migrations applied, and not shutting down. */
+export async function readyz(res: ServerResponse, deps: Readiness) {
+  if (deps.isDraining()) return json(res, 503, { status: "draining" });
+  try {
+    const applied = await Promise.race([
+      migrationsApplied(deps.sql),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error("database check timed out")), 2_000).unref(),
+      ),
+    ]);
+    if (!applied) return json(res, 503, { status: "migrations pending" });
+    json(res, 200, { status: "ready" });
+  } catch (error) {
+    json(res, 503, { status: "database unreachable", error: (error as Error).message });
+  }
+}

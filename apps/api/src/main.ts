@@ -1,0 +1,43 @@
+import { createDb, poolOptionsFromEnv, runMigrations } from "@brisk/db";
+import { loadEnv } from "./env";
+import { createApiServer } from "./http/server";
+import { createLogger } from "./logger";
+import { createContextFactory } from "./trpc/context";
+import { appRouter } from "./trpc/router";
+
+const env = loadEnv();
+const log = createLogger(env.LOG_LEVEL);
+
+if (env.MIGRATE_ON_START) await runMigrations(env.DATABASE_URL);
+
+const pool = poolOptionsFromEnv(env);
+const database = createDb({ url: env.DATABASE_URL, pool, applicationName: "brisk-api" });
+await database.warm();
+log.info({ pool }, "database pool ready");
+
+const api = createApiServer({
+  router: appRouter,
+  createContext: createContextFactory({
+    db: database.db,
+    log,
+    exposeErrors: env.NODE_ENV === "development",
+  }),
+  log,
+  readiness: { sql: database.sql },
+});
+const port = await api.listen(env.PORT, env.HOST);
+log.info({ url: `http://${env.HOST}:${port}` }, "api listening");
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, "shutting down");
+  const { outcome, abandoned } = await api.drain(env.SHUTDOWN_TIMEOUT_MS);
+  if (outcome === "timeout") log.warn({ abandoned }, "shutdown deadline passed");
+  await database.close();
+  log.info("stopped");
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

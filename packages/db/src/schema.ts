@@ -1,0 +1,214 @@
+import { relations, sql } from "drizzle-orm";
+import {
+  bigint,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const timestamps = {
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" })
+    .notNull()
+    .defaultNow()
+    .$onUpdate(() => new Date()),
+};
+
+export const userRole = pgEnum("user_role", ["member", "admin"]);
+export const postStatus = pgEnum("post_status", ["draft", "published"]);
+export const mediaStatus = pgEnum("media_status", ["uploaded", "processing", "ready", "failed"]);
+export const reportScope = pgEnum("report_scope", ["author", "workspace"]);
+export const reportStatus = pgEnum("report_status", ["queued", "running", "done", "failed"]);
+export const emailStatus = pgEnum("email_status", ["queued", "sent", "failed"]);
+
+export const users = pgTable(
+  "users",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    name: text("name").notNull(),
+    email: text("email").notNull(),
+    role: userRole("role").notNull().default("member"),
+    passwordHash: text("password_hash").notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("users_email_lower_idx").on(sql`lower(${t.email})`)],
+);
+
+// The token itself is never stored: `id` is its SHA-256, so a leaked table cannot be replayed.
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
+);
+
+export const media = pgTable(
+  "media",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    ownerId: integer("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    contentType: text("content_type").notNull(),
+    byteSize: integer("byte_size").notNull(),
+    width: integer("width"),
+    height: integer("height"),
+    storageKey: text("storage_key").notNull(),
+    // { "160": "key", "640": "key", "1280": "key" }, filled in by the thumbnail job.
+    thumbnails: jsonb("thumbnails").$type<Record<string, string>>().notNull().default({}),
+    status: mediaStatus("status").notNull().default("uploaded"),
+    ...timestamps,
+  },
+  (t) => [index("media_owner_idx").on(t.ownerId)],
+);
+
+export const posts = pgTable(
+  "posts",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    authorId: integer("author_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    status: postStatus("status").notNull().default("draft"),
+    coverMediaId: integer("cover_media_id").references(() => media.id, { onDelete: "set null" }),
+    publishedAt: timestamp("published_at", { withTimezone: true, mode: "date" }),
+    ...timestamps,
+  },
+  (t) => [
+    // An author's latest posts: the lateral join of users.list walks this index.
+    index("posts_author_created_idx").on(t.authorId, t.createdAt.desc(), t.id.desc()),
+    index("posts_status_published_idx").on(t.status, t.publishedAt.desc(), t.id.desc()),
+    index("posts_created_idx").on(t.createdAt.desc(), t.id.desc()),
+  ],
+);
+
+export const tags = pgTable(
+  "tags",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    name: text("name").notNull(),
+    slug: text("slug").notNull(),
+    colour: text("colour").notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("tags_slug_idx").on(t.slug),
+    check("tags_colour_hex", sql`${t.colour} ~ '^#[0-9a-f]{6}$'`),
+  ],
+);
+
+export const postTags = pgTable(
+  "post_tags",
+  {
+    postId: integer("post_id")
+      .notNull()
+      .references(() => posts.id, { onDelete: "cascade" }),
+    tagId: integer("tag_id")
+      .notNull()
+      .references(() => tags.id, { onDelete: "cascade" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.postId, t.tagId] }),
+    index("post_tags_tag_post_idx").on(t.tagId, t.postId),
+  ],
+);
+
+export const reports = pgTable(
+  "reports",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    requestedById: integer("requested_by_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    scope: reportScope("scope").notNull(),
+    // Null when scope is "workspace".
+    authorId: integer("author_id").references(() => users.id, { onDelete: "cascade" }),
+    fromDate: date("from_date", { mode: "string" }).notNull(),
+    toDate: date("to_date", { mode: "string" }).notNull(),
+    status: reportStatus("status").notNull().default("queued"),
+    progress: smallint("progress").notNull().default(0),
+    result: jsonb("result"),
+    pdfMediaId: integer("pdf_media_id").references(() => media.id, { onDelete: "set null" }),
+    error: text("error"),
+    completedAt: timestamp("completed_at", { withTimezone: true, mode: "date" }),
+    ...timestamps,
+  },
+  (t) => [
+    index("reports_requested_by_idx").on(t.requestedById, t.createdAt.desc()),
+    check("reports_progress_range", sql`${t.progress} between 0 and 100`),
+    check("reports_dates_ordered", sql`${t.fromDate} <= ${t.toDate}`),
+  ],
+);
+
+export const emails = pgTable(
+  "emails",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    to: text("to").notNull(),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    html: text("html"),
+    kind: text("kind").notNull(),
+    status: emailStatus("status").notNull().default("queued"),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    sentAt: timestamp("sent_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [index("emails_created_idx").on(t.createdAt.desc())],
+);
+
+export const usersRelations = relations(users, ({ many }) => ({
+  posts: many(posts),
+  sessions: many(sessions),
+  media: many(media),
+  reports: many(reports, { relationName: "requestedBy" }),
+}));
+
+export const sessionsRelations = relations(sessions, ({ one }) => ({
+  user: one(users, { fields: [sessions.userId], references: [users.id] }),
+}));
+
+export const postsRelations = relations(posts, ({ one, many }) => ({
+  author: one(users, { fields: [posts.authorId], references: [users.id] }),
+  cover: one(media, { fields: [posts.coverMediaId], references: [media.id] }),
+  postTags: many(postTags),
+}));
+
+export const tagsRelations = relations(tags, ({ many }) => ({
+  postTags: many(postTags),
+}));
+
+export const postTagsRelations = relations(postTags, ({ one }) => ({
+  post: one(posts, { fields: [postTags.postId], references: [posts.id] }),
+  tag: one(tags, { fields: [postTags.tagId], references: [tags.id] }),
+}));
+
+export const mediaRelations = relations(media, ({ one }) => ({
+  owner: one(users, { fields: [media.ownerId], references: [users.id] }),
+}));
+
+export const reportsRelations = relations(reports, ({ one }) => ({
+  requestedBy: one(users, {
+    fields: [reports.requestedById],
+    references: [users.id],
+    relationName: "requestedBy",
+  }),
+  author: one(users, { fields: [reports.authorId], references: [users.id] }),
+  pdf: one(media, { fields: [reports.pdfMediaId], references: [media.id] }),
+}));

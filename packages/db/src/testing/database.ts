@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, inject } from "vitest";
+import { createDb, type DbHandle } from "../client";
+import { createTestDatabase } from "./postgres";
+
+export interface TestDatabase {
+  url: string;
+  handle: DbHandle;
+  /** Every SQL statement sent since the last `resetStatements()`. */
+  statements: string[];
+  resetStatements(): void;
+}
+
+/**
+ * A database of this test file's own, cloned from the migrated template, with a pool whose
+ * statements are recorded so tests can assert how many a procedure issues.
+ */
+export function useTestDatabase(): TestDatabase {
+  const statements: string[] = [];
+  let cleanup: (() => Promise<void>) | undefined;
+  const state = {
+    statements,
+    resetStatements: () => {
+      statements.length = 0;
+    },
+  } as TestDatabase;
+
+  beforeAll(async () => {
+    const database = await createTestDatabase(inject("templateUrl"));
+    const handle = createDb({
+      url: database.url,
+      pool: { max: 10, warm: 0 },
+      onQuery: (statement) => statements.push(statement),
+    });
+    state.url = database.url;
+    state.handle = handle;
+    cleanup = async () => {
+      await handle.close();
+      await database.drop();
+    };
+  });
+  afterAll(async () => {
+    await cleanup?.();
+  });
+  return state;
+}

@@ -1,0 +1,23 @@
+import type { TestProject } from "vitest/node";
+import { startTestPostgres } from "./postgres";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    templateUrl: string;
+  }
+}
+
+/**
+ * Vitest global setup: reuse the run's Postgres when `pnpm test` started one, or start one
+ * for this package alone (`pnpm --filter X test`).
+ */
+export default async function setup(project: TestProject) {
+  const shared = process.env.TEST_DATABASE_URL;
+  if (shared) {
+    project.provide("templateUrl", shared);
+    return;
+  }
+  const pg = await startTestPostgres();
+  project.provide("templateUrl", pg.templateUrl);
+  return () => pg.stop();
+}

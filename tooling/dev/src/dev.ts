@@ -1,0 +1,132 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from "@brisk/db/embedded";
+import { seedWithProgress } from "@brisk/db/seed-cli";
+import postgres from "postgres";
+import { loadDevEnv } from "./env";
+
+/**
+ * `pnpm dev`: the whole product on embedded defaults. Postgres (embedded unless DATABASE_URL
+ * is set), migrations and the first-run seed, then apps/api and apps/web. Ctrl-C stops all of
+ * it: each child runs in its own process group, which is signalled as a whole.
+ */
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const env = loadDevEnv();
+const children: ChildProcess[] = [];
+let embedded: EmbeddedPostgresHandle | null = null;
+let stopping = false;
+
+function say(line: string) {
+  process.stdout.write(`\x1b[36m[dev]\x1b[0m ${line}\n`);
+}
+
+async function ensureDatabase(handle: EmbeddedPostgresHandle, name: string) {
+  const admin = postgres(handle.adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await admin`select 1 as ok from pg_database where datname = ${name}`;
+    if (!row) await admin.unsafe(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+function run(name: string, args: string[], extraEnv: Record<string, string>) {
+  const child = spawn("pnpm", args, {
+    cwd: root,
+    env: { ...process.env, ...extraEnv },
+    stdio: ["ignore", "inherit", "inherit"],
+    detached: true,
+  });
+  child.on("exit", (code, signal) => {
+    if (!stopping) {
+      say(`${name} exited (${signal ?? code}); stopping everything`);
+      void stop(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitFor(url: string, timeoutMs: number) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return false;
+}
+
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  say("stopping…");
+  const exits = children
+    .filter((c) => c.exitCode === null && c.signalCode === null)
+    .map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          c.once("exit", () => resolve());
+          try {
+            process.kill(-c.pid!, "SIGTERM");
+          } catch {
+            resolve();
+          }
+          setTimeout(() => {
+            try {
+              process.kill(-c.pid!, "SIGKILL");
+            } catch {}
+            resolve();
+          }, 8_000).unref();
+        }),
+    );
+  await Promise.all(exits);
+  if (embedded) await embedded.stop();
+  say("stopped");
+  process.exit(code);
+}
+
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+
+let databaseUrl = env.DATABASE_URL;
+if (databaseUrl) {
+  say("using DATABASE_URL; no embedded Postgres");
+} else {
+  say(`starting embedded Postgres (data in ${path.relative(root, env.dataDir)}/)`);
+  embedded = await startEmbeddedPostgres({ dataDir: env.dataDir, persistent: true });
+  await ensureDatabase(embedded, "brisk");
+  databaseUrl = embedded.urlFor("brisk");
+}
+
+const seeded = await seedWithProgress(databaseUrl, { demo: true });
+say(
+  seeded.seeded
+    ? `seeded ${seeded.users} users and ${seeded.posts} posts in ${seeded.seconds} s`
+    : "database already seeded",
+);
+
+const apiUrl = `http://127.0.0.1:${env.API_PORT}`;
+const shared = { DATABASE_URL: databaseUrl, NODE_ENV: "development" };
+run("api", ["--filter", "@brisk/api", "dev"], {
+  ...shared,
+  PORT: String(env.API_PORT),
+  MIGRATE_ON_START: "false",
+});
+run("web", ["--filter", "@brisk/web", "dev"], {
+  ...shared,
+  PORT: String(env.WEB_PORT),
+  API_URL: apiUrl,
+});
+
+const [apiUp, webUp] = await Promise.all([
+  waitFor(`${apiUrl}/readyz`, 60_000),
+  waitFor(`http://127.0.0.1:${env.WEB_PORT}/api/health`, 90_000),
+]);
+say(`api  ${apiUp ? "ready" : "NOT ready"}  ${apiUrl}/trpc  (health ${apiUrl}/readyz)`);
+say(`web  ${webUp ? "ready" : "NOT ready"}  http://localhost:${env.WEB_PORT}`);
+say("Ctrl-C stops everything");

@@ -1,0 +1,17 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+const schema = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  API_PORT: z.coerce.number().int().min(1).max(65_535).default(3001),
+  WEB_PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  BRISK_DATA_DIR: z.string().default(path.join(root, ".data")),
+});
+
+export function loadDevEnv() {
+  const env = schema.parse(process.env);
+  return { ...env, dataDir: path.join(env.BRISK_DATA_DIR, "postgres") };
+}
