@@ -1,0 +1,117 @@
+import { useTestDatabase } from "@brisk/db/testing/database";
+import pino from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createContextFactory } from "../trpc/context";
+import { createTRPCRouter, publicProcedure } from "../trpc/init";
+import { appRouter } from "../trpc/router";
+import { createApiServer } from "./server";
+
+const database = useTestDatabase();
+
+// The real router plus two procedures that misbehave on purpose.
+const router = createTRPCRouter({
+  ...appRouter._def.record,
+  boom: publicProcedure.query(() => {
+    throw new Error("password=hunter2 leaked from a driver");
+  }),
+  slow: publicProcedure.input(z.object({ ms: z.number().max(2_000) })).query(async ({ input }) => {
+    await new Promise((r) => setTimeout(r, input.ms));
+    return "done";
+  }),
+});
+
+let stop: (() => Promise<unknown>) | undefined;
+afterEach(async () => {
+  await stop?.();
+  stop = undefined;
+});
+
+async function start(exposeErrors = false) {
+  const log = pino({ level: "silent" });
+  const api = createApiServer({
+    router,
+    createContext: createContextFactory({ db: database.handle.db, log, exposeErrors }),
+    log,
+    readiness: { sql: database.handle.sql },
+  });
+  const port = await api.listen(0, "127.0.0.1");
+  stop = () => api.drain(1_000);
+  return { api, base: `http://127.0.0.1:${port}` };
+}
+
+const input = (value: unknown) => encodeURIComponent(JSON.stringify(value));
+
+describe("api server", () => {
+  it("answers /healthz and /readyz", async () => {
+    const { base } = await start();
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: "ready" });
+  });
+
+  it("echoes a caller's request id and makes one otherwise", async () => {
+    const { base } = await start();
+    const given = await fetch(`${base}/healthz`, { headers: { "x-request-id": "abc-123" } });
+    expect(given.headers.get("x-request-id")).toBe("abc-123");
+    const made = await fetch(`${base}/healthz`, { headers: { "x-request-id": "bad id!" } });
+    expect(made.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("gives field messages for bad input, as a 400", async () => {
+    const { base } = await start();
+    const res = await fetch(`${base}/trpc/users.list?input=${input({ limit: 0 })}`);
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.error.message).toBe("Invalid input: limit: Too small: expected number to be >=1");
+    expect(body.error.data.zodError.fieldErrors.limit).toHaveLength(1);
+    expect(body.error.data.stack).toBeUndefined();
+  });
+
+  it("hides an unexpected error's message and stack outside development", async () => {
+    const { base } = await start(false);
+    const res = await fetch(`${base}/trpc/boom`, { headers: { "x-request-id": "req-42" } });
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(text).not.toContain("hunter2");
+    const body = JSON.parse(text);
+    expect(body.error.message).toBe("Internal server error");
+    expect(body.error.data.requestId).toBe("req-42");
+    expect(body.error.data.stack).toBeUndefined();
+  });
+
+  it("shows the message and stack in development", async () => {
+    const { base } = await start(true);
+    const body = await (await fetch(`${base}/trpc/boom`)).json();
+    expect(body.error.message).toContain("hunter2");
+    expect(body.error.data.stack).toContain("Error");
+  });
+
+  it("answers 404 outside its routes", async () => {
+    const { base } = await start();
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
+  });
+
+  it("finishes in-flight requests when draining, then refuses new connections", async () => {
+    const { api, base } = await start();
+    const inFlight = fetch(`${base}/trpc/slow?input=${input({ ms: 300 })}`);
+    await new Promise((r) => setTimeout(r, 50));
+    const drained = api.drain(5_000);
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect((await res.json()).result.data).toBe("done");
+    expect(await drained).toEqual({ outcome: "done", abandoned: 0 });
+    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+    stop = undefined;
+  });
+
+  it("cuts requests that outlive the shutdown deadline", async () => {
+    const { api, base } = await start();
+    const inFlight = fetch(`${base}/trpc/slow?input=${input({ ms: 2_000 })}`).catch(() => "cut");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await api.drain(200)).toEqual({ outcome: "timeout", abandoned: 1 });
+    expect(await inFlight).toBe("cut");
+    stop = undefined;
+  });
+});
