@@ -1,10 +1,11 @@
 import { createTestDatabase } from "@brisk/db/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb, dbPoolEnv, poolOptionsFromEnv } from "./client";
+import { TEMPLATE_URL } from "./testing/provided";
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 beforeAll(async () => {
-  database = await createTestDatabase(inject("templateUrl"));
+  database = await createTestDatabase(inject(TEMPLATE_URL));
 });
 afterAll(() => database.drop());
 

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { migrationsApplied, runMigrations } from "./migrate";
+import { TEMPLATE_URL } from "./testing/provided";
 
 // An empty database, not the migrated template: these tests apply the migrations themselves.
 let url: string;
@@ -9,7 +10,7 @@ let admin: postgres.Sql;
 const name = `migrate_${randomBytes(4).toString("hex")}`;
 
 beforeAll(async () => {
-  const server = new URL(inject("templateUrl"));
+  const server = new URL(inject(TEMPLATE_URL));
   server.pathname = "/postgres";
   admin = postgres(server.toString(), { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);

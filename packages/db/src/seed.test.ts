@@ -2,6 +2,7 @@ import { createTestDatabase } from "@brisk/db/testing";
 import postgres from "postgres";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { seed } from "./seed";
+import { TEMPLATE_URL } from "./testing/provided";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -9,7 +10,7 @@ afterAll(async () => {
 });
 
 async function freshDatabase() {
-  const database = await createTestDatabase(inject("templateUrl"));
+  const database = await createTestDatabase(inject(TEMPLATE_URL));
   const sql = postgres(database.url, { max: 2, onnotice: () => {} });
   cleanups.push(async () => {
     await sql.end();

@@ -42,6 +42,17 @@ async function start(exposeErrors = false) {
 
 const input = (value: unknown) => encodeURIComponent(JSON.stringify(value));
 
+interface ErrorBody {
+  error: {
+    message: string;
+    data: {
+      zodError: { fieldErrors: Record<string, string[]> };
+      requestId: string;
+      stack?: string;
+    };
+  };
+}
+
 describe("api server", () => {
   it("answers /healthz and /readyz", async () => {
     const { base } = await start();
@@ -63,7 +74,7 @@ describe("api server", () => {
     const { base } = await start();
     const res = await fetch(`${base}/trpc/users.list?input=${input({ limit: 0 })}`);
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = (await res.json()) as ErrorBody;
     expect(body.error.message).toBe("Invalid input: limit: Too small: expected number to be >=1");
     expect(body.error.data.zodError.fieldErrors.limit).toHaveLength(1);
     expect(body.error.data.stack).toBeUndefined();
@@ -75,7 +86,7 @@ describe("api server", () => {
     expect(res.status).toBe(500);
     const text = await res.text();
     expect(text).not.toContain("hunter2");
-    const body = JSON.parse(text);
+    const body = JSON.parse(text) as ErrorBody;
     expect(body.error.message).toBe("Internal server error");
     expect(body.error.data.requestId).toBe("req-42");
     expect(body.error.data.stack).toBeUndefined();
@@ -83,7 +94,7 @@ describe("api server", () => {
 
   it("shows the message and stack in development", async () => {
     const { base } = await start(true);
-    const body = await (await fetch(`${base}/trpc/boom`)).json();
+    const body = (await (await fetch(`${base}/trpc/boom`)).json()) as ErrorBody;
     expect(body.error.message).toContain("hunter2");
     expect(body.error.data.stack).toContain("Error");
   });
@@ -100,7 +111,7 @@ describe("api server", () => {
     const drained = api.drain(5_000);
     const res = await inFlight;
     expect(res.status).toBe(200);
-    expect((await res.json()).result.data).toBe("done");
+    expect(await res.json()).toEqual({ result: { data: "done" } });
     expect(await drained).toEqual({ outcome: "done", abandoned: 0 });
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
     stop = undefined;

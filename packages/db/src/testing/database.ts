@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, inject } from "vitest";
 import { createDb, type DbHandle } from "../client";
 import { createTestDatabase } from "./postgres";
+import { TEMPLATE_URL } from "./provided";
 
 export interface TestDatabase {
   url: string;
@@ -25,7 +26,7 @@ export function useTestDatabase(): TestDatabase {
   } as TestDatabase;
 
   beforeAll(async () => {
-    const database = await createTestDatabase(inject("templateUrl"));
+    const database = await createTestDatabase(inject(TEMPLATE_URL));
     const handle = createDb({
       url: database.url,
       pool: { max: 10, warm: 0 },

@@ -1,11 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { startTestPostgres } from "./postgres";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    templateUrl: string;
-  }
-}
+import { TEMPLATE_URL } from "./provided";
 
 /**
  * Vitest global setup: reuse the run's Postgres when `pnpm test` started one, or start one
@@ -14,10 +9,10 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const shared = process.env.TEST_DATABASE_URL;
   if (shared) {
-    project.provide("templateUrl", shared);
+    project.provide(TEMPLATE_URL, shared);
     return;
   }
   const pg = await startTestPostgres();
-  project.provide("templateUrl", pg.templateUrl);
+  project.provide(TEMPLATE_URL, pg.templateUrl);
   return () => pg.stop();
 }
