@@ -13,13 +13,14 @@ if (env.MIGRATE_ON_START) await runMigrations(env.DATABASE_URL);
 const pool = poolOptionsFromEnv(env);
 const database = createDb({ url: env.DATABASE_URL, pool, applicationName: "brisk-api" });
 await database.warm();
-log.info({ pool }, "database pool ready");
+log.info({ pool, requestTimeoutMs: env.DB_REQUEST_TIMEOUT_MS }, "database pool ready");
 
 const api = createApiServer({
   router: appRouter,
   createContext: createContextFactory({
     db: database.db,
     log,
+    requestTimeoutMs: env.DB_REQUEST_TIMEOUT_MS,
     exposeErrors: env.NODE_ENV === "development",
   }),
   log,

@@ -13,6 +13,9 @@ export const dbPoolEnv = z.object({
   DB_CONNECT_TIMEOUT_S: z.coerce.number().int().min(1).max(30).default(10),
   DB_IDLE_TIMEOUT_S: z.coerce.number().int().min(0).max(86_400).default(600),
   DB_MAX_LIFETIME_S: z.coerce.number().int().min(60).max(86_400).default(3_600),
+  // A request waiting longer than this for the database (pool exhausted, server down) is
+  // answered 503 with Retry-After instead of hanging.
+  DB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
 });
 export type DbPoolEnv = z.infer<typeof dbPoolEnv>;
 
@@ -85,3 +88,6 @@ export function createDb({ url, pool, onQuery, applicationName = "brisk" }: Crea
 
 export type Database = ReturnType<typeof createDb>["db"];
 export type DbHandle = ReturnType<typeof createDb>;
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+/** Either the pool or an open transaction: write queries accept both. */
+export type Executor = Database | Transaction;

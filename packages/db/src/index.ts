@@ -1,4 +1,12 @@
-export type { Database, DbHandle, DbPoolEnv, PoolOptions, QueryHook } from "./client";
+export type {
+  Database,
+  DbHandle,
+  DbPoolEnv,
+  Executor,
+  PoolOptions,
+  QueryHook,
+  Transaction,
+} from "./client";
 export { createDb, dbPoolEnv, poolOptionsFromEnv } from "./client";
 export { migrationsApplied, migrationsFolder, runMigrations } from "./migrate";
 export * as schema from "./schema";

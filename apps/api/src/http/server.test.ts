@@ -1,3 +1,4 @@
+import { seed } from "@brisk/db/seed";
 import { useTestDatabase } from "@brisk/db/testing/database";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
@@ -31,7 +32,12 @@ async function start(exposeErrors = false) {
   const log = pino({ level: "silent" });
   const api = createApiServer({
     router,
-    createContext: createContextFactory({ db: database.handle.db, log, exposeErrors }),
+    createContext: createContextFactory({
+      db: database.handle.db,
+      log,
+      requestTimeoutMs: 5_000,
+      exposeErrors,
+    }),
     log,
     readiness: { sql: database.handle.sql },
   });
@@ -97,6 +103,20 @@ describe("api server", () => {
     const body = (await (await fetch(`${base}/trpc/boom`)).json()) as ErrorBody;
     expect(body.error.message).toContain("hunter2");
     expect(body.error.data.stack).toContain("Error");
+  });
+
+  it("serves a tRPC batch of 20 lookups with one statement", async () => {
+    await seed(database.handle.sql, { users: 25, postsPerUser: 2 });
+    const { base } = await start();
+    const ids = Array.from({ length: 20 }, (_, i) => i + 1);
+    const paths = ids.map(() => "users.byId").join(",");
+    const batch = Object.fromEntries(ids.map((id, i) => [i, { id }]));
+    database.resetStatements();
+    const res = await fetch(`${base}/trpc/${paths}?batch=1&input=${input(batch)}`);
+    expect(res.status).toBe(200);
+    const results = (await res.json()) as { result: { data: { id: number } } }[];
+    expect(results.map((r) => r.result.data.id)).toEqual(ids);
+    expect(database.statements).toHaveLength(1);
   });
 
   it("answers 404 outside its routes", async () => {

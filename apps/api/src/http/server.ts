@@ -3,6 +3,7 @@ import type { AnyRouter } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import type { Logger } from "../logger";
 import type { Context } from "../trpc/context";
+import { RETRY_AFTER_S } from "../trpc/unavailable";
 import { healthz, type Readiness, readyz } from "./health";
 import { requestIdOf } from "./request-id";
 
@@ -24,6 +25,11 @@ export function createApiServer(deps: ServerDeps) {
     router: deps.router,
     basePath: "/trpc/",
     createContext: ({ req }) => deps.createContext(requestIds.get(req) ?? requestIdOf(req)),
+    responseMeta({ errors }) {
+      return errors.some((e) => e.code === "SERVICE_UNAVAILABLE")
+        ? { headers: { "retry-after": String(RETRY_AFTER_S) } }
+        : {};
+    },
     onError({ error, path, ctx }) {
       if (error.code !== "INTERNAL_SERVER_ERROR") return;
       (ctx?.log ?? deps.log).error({ err: error.cause ?? error, path }, "procedure failed");

@@ -1,11 +1,16 @@
 import type { Database } from "@brisk/db";
 import type { Logger } from "../logger";
+import { createLoaders, type Loaders } from "./loaders";
 
 /** What every procedure can reach. Built once per request, so nothing leaks across users. */
 export interface Context {
   db: Database;
   log: Logger;
   requestId: string;
+  /** Batched lookups by id, fresh for this request. */
+  loaders: Loaders;
+  /** How long one procedure call may wait on the database before answering 503. */
+  requestTimeoutMs: number;
   /** Development only: error messages and stacks go to the client. */
   exposeErrors: boolean;
 }
@@ -13,6 +18,7 @@ export interface Context {
 export interface ContextDeps {
   db: Database;
   log: Logger;
+  requestTimeoutMs: number;
   exposeErrors: boolean;
 }
 
@@ -20,6 +26,8 @@ export function createContextFactory(deps: ContextDeps) {
   return (requestId: string): Context => ({
     db: deps.db,
     requestId,
+    loaders: createLoaders(deps.db),
+    requestTimeoutMs: deps.requestTimeoutMs,
     exposeErrors: deps.exposeErrors,
     log: deps.log.child({ reqId: requestId }),
   });

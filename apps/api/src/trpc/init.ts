@@ -1,6 +1,8 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { Context } from "./context";
+import { Deadline } from "./deadline";
+import { isDatabaseUnavailable, unavailable } from "./unavailable";
 
 /**
  * Errors: a zod failure carries its field messages; an unexpected error reaches the client as
@@ -37,7 +39,28 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
+/**
+ * Every call gets its own deadline. When it passes, the client hears 503 at once, unless a
+ * write is already committing, whose real outcome is awaited instead. A database that
+ * cannot serve (down, restarting, out of connections) is a 503 too, never a 500.
+ */
+const withDeadline = t.middleware(async ({ ctx, type, next }) => {
+  const deadline = new Deadline(ctx.requestTimeoutMs);
+  const kind = type === "mutation" ? "mutation" : "query";
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<"expired">((resolve) => {
+    timer = setTimeout(() => resolve("expired"), deadline.budgetMs);
+  });
+  const call = next({ ctx: { deadline } });
+  const first = await Promise.race([call, expired]);
+  clearTimeout(timer);
+  if (first === "expired" && deadline.claimExpiry()) throw unavailable(kind);
+  const result = await call;
+  if (!result.ok && isDatabaseUnavailable(result.error)) throw unavailable(kind, result.error);
+  return result;
+});
+
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.use(withDeadline);
 export { TRPCError };

@@ -1,9 +1,11 @@
 import { createTRPCRouter } from "./init";
+import { postsRouter } from "./routers/posts";
 import { tagsRouter } from "./routers/tags";
 import { usersRouter } from "./routers/users";
 
 export const appRouter = createTRPCRouter({
   users: usersRouter,
+  posts: postsRouter,
   tags: tagsRouter,
 });
 

@@ -1,4 +1,4 @@
-import { asc, desc, eq, gt } from "drizzle-orm";
+import { asc, desc, eq, gt, inArray } from "drizzle-orm";
 import type { Database } from "../client";
 import { posts, users } from "../schema";
 
@@ -41,4 +41,16 @@ export async function getUserWithPosts(db: Database, params: { id: number; posts
     with: { posts: latestPublished(params.postsLimit) },
   });
   return user ?? null;
+}
+
+/**
+ * Many users by id with their latest posts, for the request-scoped loader: one statement
+ * whatever the number of ids (each user's posts come from the same lateral join).
+ */
+export function getUsersWithPosts(db: Database, params: { ids: number[]; postsLimit: number }) {
+  return db.query.users.findMany({
+    columns: { ...userColumns, email: true },
+    where: inArray(users.id, params.ids),
+    with: { posts: latestPublished(params.postsLimit) },
+  });
 }

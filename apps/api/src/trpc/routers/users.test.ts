@@ -62,6 +62,36 @@ describe("users.byId", () => {
     expect(database.statements).toHaveLength(1);
   });
 
+  it("batches 20 lookups in one request into one statement", async () => {
+    const oneRequest = caller();
+    database.resetStatements();
+    const ids = Array.from({ length: 20 }, (_, i) => i + 1);
+    const users = await Promise.all(ids.map((id) => oneRequest.users.byId({ id, postsLimit: 3 })));
+    expect(users.map((u) => u.id)).toEqual(ids);
+    expect(users.every((u) => u.posts.length === 3)).toBe(true);
+    // Users and their posts come from a single statement (a lateral join), not two.
+    expect(database.statements).toHaveLength(1);
+  });
+
+  it("keeps each call's own posts limit inside one batch", async () => {
+    const oneRequest = caller();
+    const [few, many] = await Promise.all([
+      oneRequest.users.byId({ id: 5, postsLimit: 2 }),
+      oneRequest.users.byId({ id: 5, postsLimit: 10 }),
+    ]);
+    expect(few.posts).toHaveLength(2);
+    expect(many.posts).toHaveLength(10);
+  });
+
+  it("never shares a loader between requests", async () => {
+    database.resetStatements();
+    await caller().users.byId({ id: 7 });
+    await database.handle.sql`update users set name = 'Renamed Seven' where id = 7`;
+    const fresh = await caller().users.byId({ id: 7 });
+    expect(fresh.name).toBe("Renamed Seven");
+    expect(database.statements.filter((s) => s.includes('from "users"'))).toHaveLength(2);
+  });
+
   it("answers NOT_FOUND for an unknown id", async () => {
     await expect(caller().users.byId({ id: 999_999 })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });

@@ -1,4 +1,4 @@
-import { getUserWithPosts, listUsersWithPosts } from "@brisk/db/queries/users";
+import { listUsersWithPosts } from "@brisk/db/queries/users";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { listUsersInput, userByIdInput } from "../../schemas/users";
 import { publicProcedure, TRPCError } from "../init";
@@ -9,7 +9,7 @@ export const usersRouter = {
     .query(({ ctx, input }) => listUsersWithPosts(ctx.db, input)),
 
   byId: publicProcedure.input(userByIdInput).query(async ({ ctx, input }) => {
-    const user = await getUserWithPosts(ctx.db, input);
+    const user = await ctx.loaders.userWithPosts.load(input);
     if (!user) throw new TRPCError({ code: "NOT_FOUND", message: `No user with id ${input.id}` });
     return user;
   }),

@@ -1,0 +1,71 @@
+import {
+  deletePost,
+  getPost,
+  insertPost,
+  listPosts,
+  unknownTagIds,
+  updatePost,
+} from "@brisk/db/queries/posts";
+import type { TRPCRouterRecord } from "@trpc/server";
+import {
+  createPostInput,
+  deletePostInput,
+  encodePostCursor,
+  listPostsInput,
+  postByIdInput,
+  updatePostInput,
+} from "../../schemas/posts";
+import { publicProcedure, TRPCError } from "../init";
+import { writeWithin } from "../write";
+
+function refuseUnknownTags(unknown: number[]) {
+  if (unknown.length === 0) return;
+  throw new TRPCError({
+    code: "BAD_REQUEST",
+    message: `Unknown tag ids: ${unknown.join(", ")}`,
+  });
+}
+
+function notFound(id: number): never {
+  throw new TRPCError({ code: "NOT_FOUND", message: `No post with id ${id}` });
+}
+
+export const postsRouter = {
+  list: publicProcedure.input(listPostsInput).query(async ({ ctx, input }) => {
+    const page = await listPosts(ctx.db, {
+      ...input,
+      tagSlug: input.tag,
+      cursor: input.cursor ?? undefined,
+    });
+    return { items: page.items, nextCursor: encodePostCursor(page.nextCursor) };
+  }),
+
+  byId: publicProcedure.input(postByIdInput).query(async ({ ctx, input }) => {
+    return (await getPost(ctx.db, input.id)) ?? notFound(input.id);
+  }),
+
+  create: publicProcedure.input(createPostInput).mutation(async ({ ctx, input }) => {
+    const { authorId, ...post } = input;
+    const id = await writeWithin(ctx, async (tx) => {
+      refuseUnknownTags(await unknownTagIds(tx, post.tagIds));
+      return insertPost(tx, authorId, post);
+    });
+    return (await getPost(ctx.db, id))!;
+  }),
+
+  update: publicProcedure.input(updatePostInput).mutation(async ({ ctx, input }) => {
+    const { id, ...changes } = input;
+    const found = await writeWithin(ctx, async (tx) => {
+      if (changes.tagIds) refuseUnknownTags(await unknownTagIds(tx, changes.tagIds));
+      return updatePost(tx, id, changes);
+    });
+    if (!found) notFound(id);
+    return (await getPost(ctx.db, id))!;
+  }),
+
+  delete: publicProcedure.input(deletePostInput).mutation(async ({ ctx, input }) => {
+    const found = await writeWithin(ctx, (tx) => deletePost(tx, input.id));
+    if (!found) notFound(input.id);
+    return { id: input.id };
+  }),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,153 @@
+import { and, desc, eq, exists, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import type { Database, Executor } from "../client";
+import { posts, postTags, tags } from "../schema";
+
+type PostStatus = "draft" | "published";
+
+/** Keyset position in the (created_at desc, id desc) order. */
+export interface PostCursor {
+  createdAt: Date;
+  id: number;
+}
+
+export interface ListPostsParams {
+  authorId?: number | undefined;
+  tagSlug?: string | undefined;
+  status?: PostStatus | undefined;
+  cursor?: PostCursor | undefined;
+  limit: number;
+}
+
+// Author and tags come back inside the same statement: lateral joins, not a query per post.
+const withAuthorAndTags = {
+  author: { columns: { id: true, name: true } },
+  postTags: {
+    columns: {},
+    with: { tag: { columns: { id: true, name: true, slug: true, colour: true } } },
+  },
+} as const;
+
+const listColumns = {
+  id: true,
+  title: true,
+  status: true,
+  createdAt: true,
+  publishedAt: true,
+  coverMediaId: true,
+} as const;
+
+function flattenTags<T extends { postTags: { tag: unknown }[] }>(row: T) {
+  const { postTags: links, ...rest } = row;
+  return { ...rest, tags: links.map((l) => l.tag as T["postTags"][number]["tag"]) };
+}
+
+export async function listPosts(db: Database, params: ListPostsParams) {
+  const filters: (SQL | undefined)[] = [
+    params.authorId === undefined ? undefined : eq(posts.authorId, params.authorId),
+    params.status === undefined ? undefined : eq(posts.status, params.status),
+    params.tagSlug === undefined
+      ? undefined
+      : exists(
+          db
+            .select({ one: sql`1` })
+            .from(postTags)
+            .innerJoin(tags, eq(tags.id, postTags.tagId))
+            .where(and(eq(postTags.postId, posts.id), eq(tags.slug, params.tagSlug))),
+        ),
+    params.cursor === undefined
+      ? undefined
+      : or(
+          lt(posts.createdAt, params.cursor.createdAt),
+          and(eq(posts.createdAt, params.cursor.createdAt), lt(posts.id, params.cursor.id)),
+        ),
+  ];
+  const rows = await db.query.posts.findMany({
+    columns: { ...listColumns, authorId: true },
+    where: and(...filters),
+    orderBy: [desc(posts.createdAt), desc(posts.id)],
+    limit: params.limit + 1,
+    with: withAuthorAndTags,
+  });
+  const hasMore = rows.length > params.limit;
+  const items = (hasMore ? rows.slice(0, params.limit) : rows).map(flattenTags);
+  const last = items.at(-1);
+  return {
+    items,
+    nextCursor: hasMore && last ? { createdAt: last.createdAt, id: last.id } : null,
+  };
+}
+
+export async function getPost(db: Database, id: number) {
+  const row = await db.query.posts.findFirst({
+    where: eq(posts.id, id),
+    with: withAuthorAndTags,
+  });
+  return row ? flattenTags(row) : null;
+}
+
+export interface PostInput {
+  title: string;
+  body: string;
+  status: PostStatus;
+  tagIds: number[];
+  coverMediaId?: number | null | undefined;
+}
+
+async function replaceTags(tx: Executor, postId: number, tagIds: number[]) {
+  await tx.delete(postTags).where(eq(postTags.postId, postId));
+  if (tagIds.length > 0) {
+    await tx.insert(postTags).values(tagIds.map((tagId) => ({ postId, tagId })));
+  }
+}
+
+/** Inserts the post and its tag links; the caller supplies the transaction. */
+export async function insertPost(tx: Executor, authorId: number, input: PostInput) {
+  const [row] = await tx
+    .insert(posts)
+    .values({
+      authorId,
+      title: input.title,
+      body: input.body,
+      status: input.status,
+      coverMediaId: input.coverMediaId ?? null,
+      publishedAt: input.status === "published" ? new Date() : null,
+    })
+    .returning({ id: posts.id });
+  await replaceTags(tx, row!.id, input.tagIds);
+  return row!.id;
+}
+
+/** Updates the fields given; returns false when no such post exists. */
+export async function updatePost(tx: Executor, id: number, input: Partial<PostInput>) {
+  const { tagIds, ...fields } = input;
+  const [row] = await tx
+    .update(posts)
+    .set({
+      ...fields,
+      // Publishing stamps the time once; moving back to draft clears it.
+      ...(fields.status === "published"
+        ? { publishedAt: sql`coalesce(${posts.publishedAt}, now())` }
+        : fields.status === "draft"
+          ? { publishedAt: null }
+          : {}),
+      updatedAt: new Date(),
+    })
+    .where(eq(posts.id, id))
+    .returning({ id: posts.id });
+  if (!row) return false;
+  if (tagIds) await replaceTags(tx, id, tagIds);
+  return true;
+}
+
+export async function deletePost(tx: Executor, id: number) {
+  const rows = await tx.delete(posts).where(eq(posts.id, id)).returning({ id: posts.id });
+  return rows.length > 0;
+}
+
+/** Tag ids that do not exist, so a write can refuse them with a field error. */
+export async function unknownTagIds(db: Executor, tagIds: number[]) {
+  if (tagIds.length === 0) return [];
+  const found = await db.select({ id: tags.id }).from(tags).where(inArray(tags.id, tagIds));
+  const known = new Set(found.map((t) => t.id));
+  return tagIds.filter((id) => !known.has(id));
+}
