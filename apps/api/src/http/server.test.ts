@@ -10,6 +10,13 @@ import { createApiServer } from "./server";
 
 const database = useTestDatabase();
 
+// Resolved when `slow` starts running, so drain tests begin with a request truly in flight.
+let slowStarted: () => void = () => {};
+const nextSlowStart = () =>
+  new Promise<void>((resolve) => {
+    slowStarted = resolve;
+  });
+
 // The real router plus two procedures that misbehave on purpose.
 const router = createTRPCRouter({
   ...appRouter._def.record,
@@ -17,6 +24,7 @@ const router = createTRPCRouter({
     throw new Error("password=hunter2 leaked from a driver");
   }),
   slow: publicProcedure.input(z.object({ ms: z.number().max(2_000) })).query(async ({ input }) => {
+    slowStarted();
     await new Promise((r) => setTimeout(r, input.ms));
     return "done";
   }),
@@ -126,8 +134,9 @@ describe("api server", () => {
 
   it("finishes in-flight requests when draining, then refuses new connections", async () => {
     const { api, base } = await start();
+    const started = nextSlowStart();
     const inFlight = fetch(`${base}/trpc/slow?input=${input({ ms: 300 })}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await started;
     const drained = api.drain(5_000);
     const res = await inFlight;
     expect(res.status).toBe(200);
@@ -139,8 +148,9 @@ describe("api server", () => {
 
   it("cuts requests that outlive the shutdown deadline", async () => {
     const { api, base } = await start();
+    const started = nextSlowStart();
     const inFlight = fetch(`${base}/trpc/slow?input=${input({ ms: 2_000 })}`).catch(() => "cut");
-    await new Promise((r) => setTimeout(r, 50));
+    await started;
     expect(await api.drain(200)).toEqual({ outcome: "timeout", abandoned: 1 });
     expect(await inFlight).toBe("cut");
     stop = undefined;

@@ -1,0 +1,105 @@
+import { TRPCError } from "@trpc/server";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { connection } from "next/server";
+import { cache } from "react";
+import { formatDate, isoDate } from "@/lib/format";
+import { serverCaller } from "@/trpc/server";
+
+type Params = Promise<{ id: string }>;
+
+const MAX_ID = 2_147_483_647;
+
+function parseId(raw: string): number | null {
+  if (!/^[1-9]\d{0,9}$/.test(raw)) return null;
+  const id = Number(raw);
+  return id <= MAX_ID ? id : null;
+}
+
+/** One in-process call per request, shared by generateMetadata and the page. */
+const loadAuthor = cache(async (raw: string) => {
+  await connection();
+  const id = parseId(raw);
+  if (id === null) notFound();
+  try {
+    const caller = await serverCaller();
+    return await caller.users.byId({ id, postsLimit: 10 });
+  } catch (error) {
+    if (error instanceof TRPCError && error.code === "NOT_FOUND") notFound();
+    throw error;
+  }
+});
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const author = await loadAuthor((await params).id);
+  return { title: author.name };
+}
+
+export default async function AuthorPage({ params }: { params: Params }) {
+  const author = await loadAuthor((await params).id);
+
+  return (
+    <>
+      <nav className="breadcrumb" aria-label="Breadcrumb">
+        <Link href="/authors">Authors</Link>
+        <span aria-hidden="true">/</span>
+        <span aria-current="page">{author.name}</span>
+      </nav>
+
+      <header className="page-header profile-header">
+        <div>
+          <h1>{author.name}</h1>
+          <dl className="facts">
+            <div>
+              <dt>Role</dt>
+              <dd>
+                <span className={`badge badge-${author.role}`}>{author.role}</span>
+              </dd>
+            </div>
+            <div>
+              <dt>Email</dt>
+              <dd>
+                <a href={`mailto:${author.email}`}>{author.email}</a>
+              </dd>
+            </div>
+            <div>
+              <dt>Joined</dt>
+              <dd>
+                <time dateTime={isoDate(author.createdAt)}>{formatDate(author.createdAt)}</time>
+              </dd>
+            </div>
+          </dl>
+        </div>
+      </header>
+
+      <section aria-labelledby="posts-title">
+        <h2 id="posts-title" className="section-title">
+          Latest posts
+        </h2>
+        {author.posts.length === 0 ? (
+          <div className="panel panel-muted">
+            <p className="muted">{author.name} has not published anything yet.</p>
+          </div>
+        ) : (
+          <ol className="article-list">
+            {author.posts.map((post) => (
+              <li key={post.id} className="card article" data-testid="author-article">
+                <h3 className="article-title">{post.title}</h3>
+                <time className="muted small" dateTime={isoDate(post.createdAt)}>
+                  {formatDate(post.createdAt)}
+                </time>
+                <div className="article-body">
+                  {post.body.split(/\n{2,}/).map((paragraph, i) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: paragraphs of a fixed text
+                    <p key={i}>{paragraph}</p>
+                  ))}
+                </div>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </>
+  );
+}

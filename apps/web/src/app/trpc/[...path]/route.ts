@@ -1,0 +1,43 @@
+import { baseEnv } from "@/env";
+
+/**
+ * Browsers call tRPC on the dashboard's own origin (no CORS); this forwards to apps/api. A
+ * route handler rather than a next.config rewrite, because rewrites are frozen at build time
+ * and API_URL belongs to the deployment, not the build.
+ */
+export const dynamic = "force-dynamic";
+
+// Hop-by-hop headers, and those that fetch() has already acted on (it decompresses bodies).
+const DROPPED = [
+  "host",
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "content-length",
+  "content-encoding",
+];
+
+async function forward(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  const headers = new Headers(request.headers);
+  for (const name of DROPPED) headers.delete(name);
+  const hasBody = request.method !== "GET" && request.method !== "HEAD";
+  try {
+    const upstream = await fetch(`${baseEnv().API_URL}${url.pathname}${url.search}`, {
+      method: request.method,
+      headers,
+      body: hasBody ? await request.arrayBuffer() : undefined,
+      redirect: "manual",
+    });
+    const out = new Headers(upstream.headers);
+    for (const name of DROPPED) out.delete(name);
+    return new Response(upstream.body, { status: upstream.status, headers: out });
+  } catch {
+    return Response.json(
+      { error: { message: "The api is unreachable. Retry shortly.", code: -32603 } },
+      { status: 502, headers: { "retry-after": "2" } },
+    );
+  }
+}
+
+export { forward as GET, forward as POST };

@@ -1,0 +1,53 @@
+"use client";
+
+import { type ReactNode, useEffect } from "react";
+
+/**
+ * What an error boundary shows: a message and a reference, never a stack. In production Next
+ * replaces the message of an error thrown by a server component with a fixed text (React
+ * error 441), keeping only its digest, which also appears in the server log next to the
+ * real error. That text means nothing to a reader, so it is replaced by a plain sentence.
+ */
+export function describeError(error: unknown): { message: string; reference: string | null } {
+  const reference =
+    error instanceof Error && "digest" in error && typeof error.digest === "string"
+      ? error.digest
+      : null;
+  const raw = error instanceof Error ? error.message : typeof error === "string" ? error : "";
+  const redacted =
+    reference !== null &&
+    (/Minified React error #441\b/.test(raw) || raw.includes("Server Components render"));
+  const message = redacted || !raw ? "The server could not load this page." : raw;
+  return { message, reference };
+}
+
+export function ErrorPanel({
+  title,
+  error,
+  onRetry,
+  children,
+}: {
+  title: string;
+  error: unknown;
+  onRetry: () => void;
+  children?: ReactNode;
+}) {
+  useEffect(() => {
+    console.error(error);
+  }, [error]);
+
+  const { message, reference } = describeError(error);
+  return (
+    <section className="panel state state-error" role="alert">
+      <h1>{title}</h1>
+      <p className="error-message">{message}</p>
+      {reference ? <p className="muted small">Reference: {reference}</p> : null}
+      <div className="actions">
+        <button type="button" className="button" onClick={onRetry}>
+          Try again
+        </button>
+        {children}
+      </div>
+    </section>
+  );
+}
