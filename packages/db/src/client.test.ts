@@ -33,6 +33,7 @@ describe("createDb", () => {
 
   it("reads pool settings from env with the playbook's defaults", () => {
     expect(poolOptionsFromEnv(dbPoolEnv.parse({}))).toEqual({
+      prepare: true,
       max: 50,
       warm: 10,
       connectTimeoutS: 10,

@@ -13,6 +13,11 @@ export const dbPoolEnv = z.object({
   DB_CONNECT_TIMEOUT_S: z.coerce.number().int().min(1).max(30).default(10),
   DB_IDLE_TIMEOUT_S: z.coerce.number().int().min(0).max(86_400).default(600),
   DB_MAX_LIFETIME_S: z.coerce.number().int().min(60).max(86_400).default(3_600),
+  // Server-side prepared statements; turn off behind PgBouncer in transaction mode.
+  DB_PREPARE: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
   // A request waiting longer than this for the database (pool exhausted, server down) is
   // answered 503 with Retry-After instead of hanging.
   DB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
@@ -20,6 +25,7 @@ export const dbPoolEnv = z.object({
 export type DbPoolEnv = z.infer<typeof dbPoolEnv>;
 
 export interface PoolOptions {
+  prepare: boolean;
   max: number;
   warm: number;
   connectTimeoutS: number;
@@ -29,6 +35,7 @@ export interface PoolOptions {
 
 export function poolOptionsFromEnv(env: DbPoolEnv): PoolOptions {
   return {
+    prepare: env.DB_PREPARE,
     max: env.DB_POOL_MAX,
     warm: Math.min(env.DB_POOL_WARM, env.DB_POOL_MAX),
     connectTimeoutS: env.DB_CONNECT_TIMEOUT_S,
@@ -48,6 +55,7 @@ export interface CreateDbOptions {
 }
 
 const defaults: PoolOptions = {
+  prepare: true,
   max: 50,
   warm: 10,
   connectTimeoutS: 10,
@@ -66,7 +74,10 @@ export function createDb({ url, pool, onQuery, applicationName = "brisk" }: Crea
     onnotice: () => {},
     debug: onQuery ? (_conn, statement, params) => onQuery(statement, params) : false,
   });
-  const db = drizzle(sql, { schema, casing: "snake_case" });
+  const db = drizzle(options.prepare ? preparingStatements(sql) : sql, {
+    schema,
+    casing: "snake_case",
+  });
 
   return {
     db,
@@ -84,6 +95,24 @@ export function createDb({ url, pool, onQuery, applicationName = "brisk" }: Crea
       return sql.end({ timeout: timeoutS });
     },
   };
+}
+
+/**
+ * Drizzle sends its queries through `unsafe()`, which postgres.js runs as unnamed statements:
+ * parsed and planned on every call. Asking for `prepare` makes postgres.js keep one named
+ * statement per query text on each connection, so a hot query is planned once.
+ */
+function preparingStatements(sql: postgres.Sql): postgres.Sql {
+  return new Proxy(sql, {
+    get(target, property, receiver) {
+      if (property !== "unsafe") return Reflect.get(target, property, receiver);
+      return (query: string, params?: unknown[], options?: object) =>
+        target.unsafe(query, params as postgres.ParameterOrJSON<never>[], {
+          ...options,
+          prepare: true,
+        });
+    },
+  });
 }
 
 export type Database = ReturnType<typeof createDb>["db"];

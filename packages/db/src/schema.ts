@@ -92,10 +92,22 @@ export const posts = pgTable(
     ...timestamps,
   },
   (t) => [
-    // An author's latest posts: the lateral join of users.list walks this index.
-    index("posts_author_created_idx").on(t.authorId, t.createdAt.desc(), t.id.desc()),
-    index("posts_status_published_idx").on(t.status, t.publishedAt.desc(), t.id.desc()),
-    index("posts_created_idx").on(t.createdAt.desc(), t.id.desc()),
+    // An author's latest published posts, the lateral join of users.list and users.byId:
+    // partial, so the walk reads exactly the rows it returns and stops at the limit.
+    index("posts_author_published_idx")
+      .on(t.authorId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`${t.status} = 'published'`),
+    index("posts_author_created_idx").on(
+      t.authorId,
+      t.createdAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
+    index("posts_status_created_idx").on(
+      t.status,
+      t.createdAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
+    index("posts_created_idx").on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
   ],
 );
 
@@ -151,7 +163,7 @@ export const reports = pgTable(
     ...timestamps,
   },
   (t) => [
-    index("reports_requested_by_idx").on(t.requestedById, t.createdAt.desc()),
+    index("reports_requested_by_idx").on(t.requestedById, t.createdAt.desc().nullsFirst()),
     check("reports_progress_range", sql`${t.progress} between 0 and 100`),
     check("reports_dates_ordered", sql`${t.fromDate} <= ${t.toDate}`),
   ],
@@ -170,7 +182,7 @@ export const emails = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     sentAt: timestamp("sent_at", { withTimezone: true, mode: "date" }),
   },
-  (t) => [index("emails_created_idx").on(t.createdAt.desc())],
+  (t) => [index("emails_created_idx").on(t.createdAt.desc().nullsFirst())],
 );
 
 export const usersRelations = relations(users, ({ many }) => ({

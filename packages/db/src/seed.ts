@@ -254,6 +254,8 @@ export async function seed(sql: postgres.Sql, options: SeedOptions = {}): Promis
       join t on t.n = pick.n
       on conflict do nothing`;
     progress("tags on posts", 1, 1);
+    // Fresh statistics, or the planner guesses and picks bitmap scans over the hot indexes.
+    await tx`analyze users, posts, tags, post_tags`;
 
     return { seeded: true, users: userIds.length, posts: inserted, tags: tagRows.length };
   });

@@ -1,0 +1,36 @@
+import autocannon from "autocannon";
+import { z } from "zod";
+import { mulberry32, W1_PATH, w2Path } from "./workloads";
+
+/**
+ * One load run, in a process of its own so the generator never shares an event loop with
+ * the runner. Input: a JSON argument; output: one JSON line on stdout.
+ */
+const spec = z
+  .object({
+    base: z.url(),
+    workload: z.enum(["W1", "W2"]),
+    connections: z.number().int().min(1),
+    seconds: z.number().min(1),
+    users: z.number().int().min(1),
+  })
+  .parse(JSON.parse(process.argv[2] ?? "{}"));
+
+const rand = mulberry32(42);
+const path =
+  spec.workload === "W1" ? () => W1_PATH : () => w2Path(1 + Math.floor(rand() * spec.users));
+
+const result = await autocannon({
+  url: spec.base,
+  connections: spec.connections,
+  duration: spec.seconds,
+  requests: [{ method: "GET", setupRequest: (req) => ({ ...req, path: path() }) }],
+});
+process.stdout.write(
+  `${JSON.stringify({
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+  })}\n`,
+);
