@@ -36,8 +36,7 @@ afterEach(async () => {
   stop = undefined;
 });
 
-async function start(exposeErrors = false) {
-  const log = pino({ level: "silent" });
+async function start(exposeErrors = false, log = pino({ level: "silent" })) {
   const api = createApiServer({
     router,
     createContext: createContextFactory({
@@ -125,6 +124,23 @@ describe("api server", () => {
     const results = (await res.json()) as { result: { data: { id: number } } }[];
     expect(results.map((r) => r.result.data.id)).toEqual(ids);
     expect(database.statements).toHaveLength(1);
+  });
+
+  it("logs each request as one JSON line with its request id", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const { base } = await start(false, log);
+    await fetch(`${base}/trpc/boom`, { headers: { "x-request-id": "log-test" } });
+    await expect.poll(() => lines.find((l) => l.msg === "request")).toMatchObject({
+      reqId: "log-test",
+      path: "/trpc/boom",
+      status: 500,
+    });
+    // The failure itself is logged with the same id, and its cause.
+    expect(lines.find((l) => l.msg === "procedure failed")).toMatchObject({
+      reqId: "log-test",
+      err: { message: "password=hunter2 leaked from a driver" },
+    });
   });
 
   it("answers 404 outside its routes", async () => {

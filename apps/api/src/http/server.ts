@@ -53,9 +53,21 @@ export function createApiServer(deps: ServerDeps) {
     }
     if (draining) res.setHeader("connection", "close");
     inFlight++;
+    const started = performance.now();
     res.on("close", () => {
       inFlight--;
       if (inFlight === 0) idle?.();
+      deps.log.info(
+        {
+          reqId: requestId,
+          method: req.method,
+          path: url.split("?")[0],
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+          aborted: !res.writableFinished,
+        },
+        "request",
+      );
     });
     trpc(req, res);
   });
