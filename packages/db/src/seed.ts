@@ -34,7 +34,8 @@ export function seedPasswordHash(password: string): string {
   return `scrypt$16384$8$1$${salt}$${hash}`;
 }
 
-function mulberry32(seed: number) {
+/** A small seeded generator: the same seed gives the same sequence on every machine. */
+export function mulberry32(seed: number) {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;

@@ -1,6 +1,7 @@
+import { mulberry32 } from "@brisk/db/seed";
 import autocannon from "autocannon";
 import { z } from "zod";
-import { mulberry32, W1_PATH, w2Path } from "./workloads";
+import { W1_PATH, w2Path } from "./workloads";
 
 /**
  * One load run, in a process of its own so the generator never shares an event loop with
