@@ -1,61 +1,12 @@
-import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { freePort } from "@brisk/db/embedded";
-import { seed } from "@brisk/db/seed";
-import { useTestDatabase } from "@brisk/db/testing/database";
-import { type Browser, chromium } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumArgs, ensureChromium } from "./chromium";
-import { type Started, startProcess, waitForOk } from "./processes";
+import { describe, expect, it } from "vitest";
+import { artifacts, useStack } from "./stack";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const artifacts = path.join(root, "tooling/e2e/artifacts");
-
-const database = useTestDatabase();
-const servers: Started[] = [];
-let browser: Browser;
-let web: string;
-
-beforeAll(async () => {
-  for (const built of ["apps/api/dist/main.js", "apps/web/.next/BUILD_ID"]) {
-    if (!existsSync(path.join(root, built))) {
-      throw new Error(`${built} is missing: run \`pnpm build\` (turbo builds it before e2e tests)`);
-    }
-  }
-  const executablePath = ensureChromium();
-  await seed(database.handle.sql, { users: 56, postsPerUser: 5, demo: true });
-
-  const [apiPort, webPort] = [await freePort(), await freePort()];
-  const common = { DATABASE_URL: database.url, NODE_ENV: "production", DB_POOL_WARM: "2" };
-  const api = startProcess(process.execPath, ["dist/main.js"], {
-    cwd: path.join(root, "apps/api"),
-    env: { ...common, PORT: String(apiPort), LOG_LEVEL: "warn" },
-  });
-  servers.push(api);
-  const nextBin = path.join(root, "apps/web/node_modules/next/dist/bin/next");
-  const site = startProcess(process.execPath, [nextBin, "start", "--port", String(webPort)], {
-    cwd: path.join(root, "apps/web"),
-    env: { ...common, API_URL: `http://127.0.0.1:${apiPort}`, HOSTNAME: "127.0.0.1" },
-  });
-  servers.push(site);
-  web = `http://127.0.0.1:${webPort}`;
-  await Promise.all([
-    waitForOk(`http://127.0.0.1:${apiPort}/readyz`, api),
-    waitForOk(`${web}/api/health`, site),
-  ]);
-  browser = await chromium.launch({ executablePath, args: chromiumArgs });
-  mkdirSync(artifacts, { recursive: true });
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(servers.map((s) => s.stop()));
-});
+const stack = useStack({ users: 56, postsPerUser: 5, demo: true });
 
 describe("Authors page", () => {
   it("renders authors with their posts on the server, in process", async () => {
-    const html = await (await fetch(`${web}/authors`)).text();
+    const html = await (await fetch(`${stack.web}/authors`)).text();
     expect(html).toContain("Avery Admin");
     // With 5 posts each, a demo author's latest is the fifth demo title.
     expect(html).toContain("Tracing a request from the page to the SQL");
@@ -63,12 +14,12 @@ describe("Authors page", () => {
   });
 
   it("shows authors with posts and loads more over HTTP", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await stack.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const apiCalls: string[] = [];
     page.on("request", (request) => {
       if (new URL(request.url()).pathname.startsWith("/trpc/")) apiCalls.push(request.url());
     });
-    await page.goto(`${web}/authors`);
+    await page.goto(`${stack.web}/authors`);
     const cards = page.getByTestId("author-card");
     await expect.poll(() => cards.count()).toBe(20);
     await expect.poll(() => cards.first().getByTestId("author-post").count()).toBe(3);
@@ -89,8 +40,8 @@ describe("Authors page", () => {
   });
 
   it("opens an author's page from the list", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${web}/authors`);
+    const page = await stack.browser.newPage();
+    await page.goto(`${stack.web}/authors`);
     await page.getByRole("link", { name: "Morgan Member" }).first().click();
     await page.waitForURL(/\/authors\/2$/);
     await expect.poll(() => page.textContent("body")).toContain("member@brisk.dev");
@@ -98,7 +49,7 @@ describe("Authors page", () => {
   });
 
   it("answers an unknown author with a not-found page", async () => {
-    const res = await fetch(`${web}/authors/999999`);
+    const res = await fetch(`${stack.web}/authors/999999`);
     expect(res.status).toBe(404);
   });
 });

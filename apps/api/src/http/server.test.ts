@@ -131,11 +131,13 @@ describe("api server", () => {
     const log = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line)) });
     const { base } = await start(false, log);
     await fetch(`${base}/trpc/boom`, { headers: { "x-request-id": "log-test" } });
-    await expect.poll(() => lines.find((l) => l.msg === "request")).toMatchObject({
-      reqId: "log-test",
-      path: "/trpc/boom",
-      status: 500,
-    });
+    await expect
+      .poll(() => lines.find((l) => l.msg === "request"))
+      .toMatchObject({
+        reqId: "log-test",
+        path: "/trpc/boom",
+        status: 500,
+      });
     // The failure itself is logged with the same id, and its cause.
     expect(lines.find((l) => l.msg === "procedure failed")).toMatchObject({
       reqId: "log-test",

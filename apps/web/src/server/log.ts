@@ -1,19 +1,11 @@
 import "server-only";
-import pino from "pino";
+import { createLogger, type Logger } from "@brisk/api";
 import { serverEnv } from "@/env";
-
-export type Logger = pino.Logger;
 
 const globalForLog = globalThis as typeof globalThis & { __briskWebLog?: Logger };
 
-/** One pino logger per process, same shape as apps/api's so the lines read alike. */
+/** One pino logger per process, built like apps/api's so the lines read alike. */
 export function getLogger(): Logger {
-  globalForLog.__briskWebLog ??= pino({
-    name: "web",
-    level: serverEnv().LOG_LEVEL,
-    base: { pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-  });
+  globalForLog.__briskWebLog ??= createLogger(serverEnv().LOG_LEVEL, "web");
   return globalForLog.__briskWebLog;
 }

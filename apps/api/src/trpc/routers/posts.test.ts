@@ -115,6 +115,12 @@ describe("posts.create, update, delete", () => {
     await expect(
       caller().posts.create({ authorId: 2, title: "t", body: "x".repeat(100_001) }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      caller().posts.create({ authorId: 987_654, title: "t", body: "x" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: "Unknown authorId" });
+    await expect(
+      caller().posts.create({ authorId: 2, title: "t", body: "x", coverMediaId: 987_654 }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: "Unknown coverMediaId" });
     const [after] = await database.handle.sql`select count(*)::int as n from posts`;
     expect(after?.n).toBe(before?.n);
   });

@@ -26,6 +26,24 @@ function refuseUnknownTags(unknown: number[]) {
   });
 }
 
+// The foreign keys a post write can break, and the input field each one belongs to.
+const REFERENCES: Record<string, string> = {
+  posts_author_id_users_id_fk: "authorId",
+  posts_cover_media_id_media_id_fk: "coverMediaId",
+};
+
+/** A write naming an author or cover that does not exist is the caller's mistake: a 400. */
+function refuseMissingReference(error: unknown): never {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const { code, constraint_name: constraint } = e as { code?: string; constraint_name?: string };
+    const field = constraint ? REFERENCES[constraint] : undefined;
+    if (code === "23503" && field) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: `Unknown ${field}`, cause: error });
+    }
+  }
+  throw error;
+}
+
 function notFound(id: number): never {
   throw new TRPCError({ code: "NOT_FOUND", message: `No post with id ${id}` });
 }
@@ -49,7 +67,7 @@ export const postsRouter = {
     const id = await writeWithin(ctx, async (tx) => {
       refuseUnknownTags(await unknownTagIds(tx, post.tagIds));
       return insertPost(tx, authorId, post);
-    });
+    }).catch(refuseMissingReference);
     return (await getPost(ctx.db, id))!;
   }),
 
@@ -58,7 +76,7 @@ export const postsRouter = {
     const found = await writeWithin(ctx, async (tx) => {
       if (changes.tagIds) refuseUnknownTags(await unknownTagIds(tx, changes.tagIds));
       return updatePost(tx, id, changes);
-    });
+    }).catch(refuseMissingReference);
     if (!found) notFound(id);
     return (await getPost(ctx.db, id))!;
   }),

@@ -1,8 +1,8 @@
 "use client";
 
 import { useSuspenseInfiniteQuery } from "@tanstack/react-query";
-import { TRPCClientError } from "@trpc/client";
 import Link from "next/link";
+import { ListFooter } from "@/components/list-footer";
 import { authorsListInput, authorsListPaging } from "@/features/authors/queries";
 import { excerpt, formatDate, isoDate } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
@@ -65,39 +65,18 @@ export function AuthorsList() {
         ))}
       </ul>
 
-      <div className="list-footer">
-        {query.isFetchNextPageError ? (
-          <p className="inline-error" role="alert">
-            Could not load more authors: {loadMoreErrorMessage(query.error)}
-          </p>
-        ) : null}
-        {query.hasNextPage ? (
-          <button
-            type="button"
-            className="button"
-            onClick={() => void query.fetchNextPage()}
-            disabled={query.isFetchingNextPage}
-            aria-busy={query.isFetchingNextPage}
-          >
-            {query.isFetchingNextPage ? "Loading…" : "Load more"}
-          </button>
-        ) : (
+      <ListFooter
+        pages={query}
+        shown={authors.length}
+        noun={{ one: "author", many: "authors" }}
+        end={
           <p className="muted small" data-testid="authors-end">
             That's everyone
           </p>
-        )}
-        <p className="muted small" aria-live="polite">
-          Showing {authors.length} {authors.length === 1 ? "author" : "authors"}
-        </p>
-      </div>
+        }
+      />
     </>
   );
-}
-
-/** The api's own message when it answered; a plain sentence when it could not be reached. */
-function loadMoreErrorMessage(error: unknown): string {
-  if (error instanceof TRPCClientError && error.shape) return error.message;
-  return "the api could not be reached. Try again in a moment.";
 }
 
 function initials(name: string): string {

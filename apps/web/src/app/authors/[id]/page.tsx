@@ -5,17 +5,10 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { cache } from "react";
 import { formatDate, isoDate } from "@/lib/format";
+import { parseId } from "@/lib/ids";
 import { serverCaller } from "@/trpc/server";
 
 type Params = Promise<{ id: string }>;
-
-const MAX_ID = 2_147_483_647;
-
-function parseId(raw: string): number | null {
-  if (!/^[1-9]\d{0,9}$/.test(raw)) return null;
-  const id = Number(raw);
-  return id <= MAX_ID ? id : null;
-}
 
 /** One in-process call per request, shared by generateMetadata and the page. */
 const loadAuthor = cache(async (raw: string) => {

@@ -1,0 +1,101 @@
+"use client";
+
+import { useSuspenseInfiniteQuery, useSuspenseQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { ListFooter } from "@/components/list-footer";
+import { type PostsFilter, postsHref } from "@/features/posts/filter";
+import { postsListInput, postsListPaging } from "@/features/posts/queries";
+import { TagChip } from "@/features/posts/tag-chip";
+import { formatDate, isoDate } from "@/lib/format";
+import { useTRPC } from "@/trpc/react";
+
+export function PostsList({ filter }: { filter: PostsFilter }) {
+  const trpc = useTRPC();
+  const query = useSuspenseInfiniteQuery(
+    trpc.posts.list.infiniteQueryOptions(postsListInput(filter), postsListPaging),
+  );
+  const posts = query.data.pages.flatMap((page) => page.items);
+
+  if (posts.length === 0) return <NoPosts filter={filter} />;
+
+  return (
+    <>
+      {/* Row links do not prefetch: a long list would have the server render every post's
+          editor and author page. */}
+      <ul className="post-rows" aria-label="Posts">
+        {posts.map((post) => (
+          <li key={post.id} className="card post-row" data-testid="post-row">
+            <div className="post-row-main">
+              <h2 className="post-row-title">
+                <Link href={`/posts/${post.id}/edit`} prefetch={false}>
+                  {post.title}
+                </Link>
+              </h2>
+              <p className="muted small">
+                <Link href={`/authors/${post.author.id}`} className="quiet-link" prefetch={false}>
+                  {post.author.name}
+                </Link>
+                <span aria-hidden="true"> · </span>
+                {post.publishedAt ? "Published " : "Created "}
+                <time dateTime={isoDate(post.publishedAt ?? post.createdAt)}>
+                  {formatDate(post.publishedAt ?? post.createdAt)}
+                </time>
+              </p>
+              {post.tags.length > 0 ? (
+                <ul className="tag-list" aria-label="Tags">
+                  {post.tags.map((tag) => (
+                    <li key={tag.id}>
+                      <TagChip tag={tag} />
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </div>
+            <span className={`badge badge-${post.status}`}>{post.status}</span>
+          </li>
+        ))}
+      </ul>
+
+      <ListFooter
+        pages={query}
+        shown={posts.length}
+        noun={{ one: "post", many: "posts" }}
+        end={<p className="muted small">That's all of them</p>}
+      />
+    </>
+  );
+}
+
+function NoPosts({ filter }: { filter: PostsFilter }) {
+  const trpc = useTRPC();
+  const { data: tags } = useSuspenseQuery(trpc.tags.list.queryOptions());
+  const drafts = filter.status === "draft";
+  const kind = filter.status ? (drafts ? "draft" : "published post") : "post";
+
+  if (filter.tag !== undefined) {
+    const tag = tags.find((candidate) => candidate.slug === filter.tag);
+    return (
+      <section className="panel state" data-testid="posts-empty">
+        <h2>{tag ? "No posts with this tag yet" : "There is no such tag"}</h2>
+        <p className="muted">
+          {tag
+            ? `No ${kind} is tagged ${tag.name}.`
+            : `No tag has the slug “${filter.tag}”. The link may be out of date.`}
+        </p>
+        <Link href={postsHref({ ...filter, tag: undefined })} className="button button-secondary">
+          Show every tag
+        </Link>
+      </section>
+    );
+  }
+
+  return (
+    <section className="panel state" data-testid="posts-empty">
+      <h2>{filter.status ? (drafts ? "No drafts" : "Nothing published yet") : "No posts yet"}</h2>
+      <p className="muted">Posts appear here as soon as they are saved.</p>
+      <Link href="/posts/new" className="button">
+        Write a post
+      </Link>
+    </section>
+  );
+}

@@ -1,0 +1,59 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
+import { apiMessage } from "@/lib/api-errors";
+import { useTRPC } from "@/trpc/react";
+import { usePostsChanged } from "./use-posts-changed";
+
+/** posts.delete behind a second click: a deleted post cannot be brought back. */
+export function DeletePost({ id, disabled }: { id: number; disabled: boolean }) {
+  const trpc = useTRPC();
+  const { backToList, leaving } = usePostsChanged();
+  const [confirming, setConfirming] = useState(false);
+  const remove = useMutation(trpc.posts.delete.mutationOptions({ onSuccess: backToList }));
+  const busy = remove.isPending || leaving;
+
+  if (!confirming) {
+    return (
+      <button
+        type="button"
+        className="button button-danger-quiet push-end"
+        onClick={() => setConfirming(true)}
+        disabled={disabled}
+      >
+        Delete post
+      </button>
+    );
+  }
+
+  return (
+    <fieldset className="confirm push-end">
+      <legend className="small">Delete this post for good?</legend>
+      <button
+        type="button"
+        className="button button-danger"
+        onClick={() => remove.mutate({ id })}
+        disabled={busy || disabled}
+      >
+        {busy ? "Deleting…" : "Yes, delete"}
+      </button>
+      <button
+        type="button"
+        className="button button-secondary"
+        onClick={() => {
+          remove.reset();
+          setConfirming(false);
+        }}
+        disabled={busy}
+      >
+        Keep it
+      </button>
+      {remove.error ? (
+        <p className="inline-error" role="alert">
+          {apiMessage(remove.error) ?? "Could not reach the api. Try again in a moment."}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}

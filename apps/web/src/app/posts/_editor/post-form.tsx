@@ -1,0 +1,221 @@
+"use client";
+
+import type { RouterOutputs } from "@brisk/api-contract";
+import { useMutation } from "@tanstack/react-query";
+import Link from "next/link";
+import { type FormEvent, useState } from "react";
+import type { PostStatus } from "@/features/posts/filter";
+import { apiMessage, type FieldErrors, fieldErrorsOf } from "@/lib/api-errors";
+import { useTRPC } from "@/trpc/react";
+import { CoverSection } from "./cover-section";
+import { DeletePost } from "./delete-post";
+import { describedBy, FieldError } from "./field-error";
+import { TagPicker } from "./tag-picker";
+import { usePostsChanged } from "./use-posts-changed";
+
+type Tag = RouterOutputs["tags"]["list"][number];
+export interface AuthorOption {
+  id: number;
+  name: string;
+}
+export interface EditablePost {
+  id: number;
+  title: string;
+  body: string;
+  status: PostStatus;
+  tagIds: number[];
+}
+
+type Props = { tags: Tag[] } & (
+  | { mode: "create"; authors: AuthorOption[] }
+  | { mode: "edit"; post: EditablePost }
+);
+
+interface Draft {
+  authorId: string;
+  title: string;
+  body: string;
+  status: PostStatus;
+  tagIds: number[];
+}
+
+const FIELDS = ["authorId", "title", "body", "status", "tagIds"] as const;
+
+function initialDraft(props: Props): Draft {
+  if (props.mode === "edit") {
+    const { title, body, status, tagIds } = props.post;
+    return { authorId: "", title, body, status, tagIds };
+  }
+  const first = props.authors[0];
+  return {
+    authorId: first ? String(first.id) : "",
+    title: "",
+    body: "",
+    status: "draft",
+    tagIds: [],
+  };
+}
+
+/** What to say above the buttons: field errors speak for themselves next to their fields. */
+function generalMessage(error: unknown, errors: FieldErrors): string | null {
+  if (!error) return null;
+  if (FIELDS.some((field) => errors[field]?.length)) {
+    return "Nothing was saved. Check the fields marked above.";
+  }
+  return apiMessage(error) ?? "Could not reach the api. Your text is still here; try again.";
+}
+
+/**
+ * The editor for posts.create and posts.update. Fields are controlled and never reset by a
+ * failed save (no React form action, which would clear the form after it ran).
+ */
+export function PostForm(props: Props) {
+  const trpc = useTRPC();
+  const { invalidateLists, backToList, leaving } = usePostsChanged();
+  const [draft, setDraft] = useState(() => initialDraft(props));
+  const [saved, setSaved] = useState(false);
+
+  const create = useMutation(trpc.posts.create.mutationOptions({ onSuccess: backToList }));
+  const update = useMutation(
+    trpc.posts.update.mutationOptions({
+      onSuccess: () => {
+        invalidateLists();
+        setSaved(true);
+      },
+    }),
+  );
+  const mutation = props.mode === "create" ? create : update;
+  const busy = mutation.isPending || leaving;
+  const errors = fieldErrorsOf(mutation.error);
+  const general = generalMessage(mutation.error, errors);
+
+  function edit(patch: Partial<Draft>) {
+    setDraft((current) => ({ ...current, ...patch }));
+    setSaved(false);
+  }
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (busy) return;
+    const { authorId, ...fields } = draft;
+    if (props.mode === "create") create.mutate({ ...fields, authorId: Number(authorId) });
+    else update.mutate({ ...fields, id: props.post.id });
+  }
+
+  return (
+    <form className="editor" onSubmit={submit} noValidate aria-busy={busy}>
+      {props.mode === "create" ? (
+        <div className="field">
+          <label className="field-label" htmlFor="post-author">
+            Author
+          </label>
+          <select
+            id="post-author"
+            className="input"
+            value={draft.authorId}
+            onChange={(event) => edit({ authorId: event.target.value })}
+            disabled={busy}
+            {...describedBy("author-error", errors.authorId)}
+          >
+            {props.authors.map((author) => (
+              <option key={author.id} value={author.id}>
+                {author.name}
+              </option>
+            ))}
+          </select>
+          <p className="muted small">Until sign-in arrives, choose who this post is by.</p>
+          <FieldError id="author-error" messages={errors.authorId} />
+        </div>
+      ) : null}
+
+      <div className="field">
+        <label className="field-label" htmlFor="post-title">
+          Title
+        </label>
+        <input
+          id="post-title"
+          className="input input-title"
+          value={draft.title}
+          onChange={(event) => edit({ title: event.target.value })}
+          maxLength={200}
+          autoComplete="off"
+          readOnly={busy}
+          {...describedBy("title-error", errors.title)}
+        />
+        <FieldError id="title-error" messages={errors.title} />
+      </div>
+
+      <div className="field">
+        <label className="field-label" htmlFor="post-body">
+          Body <span className="muted small">Markdown</span>
+        </label>
+        <textarea
+          id="post-body"
+          className="input input-body"
+          value={draft.body}
+          onChange={(event) => edit({ body: event.target.value })}
+          maxLength={100_000}
+          rows={20}
+          spellCheck
+          readOnly={busy}
+          {...describedBy("body-error", errors.body)}
+        />
+        <FieldError id="body-error" messages={errors.body} />
+      </div>
+
+      <fieldset className="field" disabled={busy} {...describedBy("status-error", errors.status)}>
+        <legend className="field-label">Status</legend>
+        <div className="segmented">
+          {(["draft", "published"] as const).map((status) => (
+            <label
+              key={status}
+              className="segment"
+              data-checked={draft.status === status || undefined}
+            >
+              <input
+                type="radio"
+                name="status"
+                value={status}
+                checked={draft.status === status}
+                onChange={() => edit({ status })}
+              />
+              {status === "draft" ? "Draft" : "Published"}
+            </label>
+          ))}
+        </div>
+        <FieldError id="status-error" messages={errors.status} />
+      </fieldset>
+
+      <TagPicker
+        tags={props.tags}
+        chosen={draft.tagIds}
+        onChange={(tagIds) => edit({ tagIds })}
+        errors={errors.tagIds}
+        disabled={busy}
+      />
+
+      <CoverSection />
+
+      {general ? (
+        <p className="error-message form-error" role="alert">
+          {general}
+        </p>
+      ) : null}
+
+      <div className="editor-actions">
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? "Saving…" : props.mode === "create" ? "Create post" : "Save changes"}
+        </button>
+        <Link href="/posts" className="button button-secondary">
+          {props.mode === "create" ? "Cancel" : "Back to posts"}
+        </Link>
+        {saved ? (
+          <p className="saved" role="status">
+            Saved
+          </p>
+        ) : null}
+        {props.mode === "edit" ? <DeletePost id={props.post.id} disabled={busy} /> : null}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,73 @@
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort } from "@brisk/db/embedded";
+import { type SeedOptions, seed } from "@brisk/db/seed";
+import { useTestDatabase } from "@brisk/db/testing/database";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { chromiumArgs, ensureChromium } from "./chromium";
+import { type Started, startProcess, waitForOk } from "./processes";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+/** Where tests leave screenshots (gitignored). */
+export const artifacts = path.join(root, "tooling/e2e/artifacts");
+
+export interface Stack {
+  /** The dashboard's origin, for example `http://127.0.0.1:41234`. */
+  web: string;
+  browser: Browser;
+}
+
+/**
+ * The whole product for one test file: its own database (cloned from the migrated template,
+ * then seeded), apps/api from its production bundle, apps/web from `next build`, and
+ * Chromium. The fields are filled in by the time the file's tests run.
+ */
+export function useStack(seedOptions: SeedOptions): Stack {
+  const database = useTestDatabase();
+  const servers: Started[] = [];
+  const stack = {} as Stack;
+
+  beforeAll(async () => {
+    for (const built of ["apps/api/dist/main.js", "apps/web/.next/BUILD_ID"]) {
+      if (!existsSync(path.join(root, built))) {
+        throw new Error(
+          `${built} is missing: run \`pnpm build\` (turbo builds it before e2e tests)`,
+        );
+      }
+    }
+    const executablePath = ensureChromium();
+    await seed(database.handle.sql, seedOptions);
+
+    const [apiPort, webPort] = [await freePort(), await freePort()];
+    const common = { DATABASE_URL: database.url, NODE_ENV: "production", DB_POOL_WARM: "2" };
+    const api = startProcess(process.execPath, ["dist/main.js"], {
+      cwd: path.join(root, "apps/api"),
+      env: { ...common, PORT: String(apiPort), LOG_LEVEL: "warn" },
+    });
+    servers.push(api);
+    const nextBin = path.join(root, "apps/web/node_modules/next/dist/bin/next");
+    const site = startProcess(process.execPath, [nextBin, "start", "--port", String(webPort)], {
+      cwd: path.join(root, "apps/web"),
+      env: { ...common, API_URL: `http://127.0.0.1:${apiPort}`, HOSTNAME: "127.0.0.1" },
+    });
+    servers.push(site);
+    stack.web = `http://127.0.0.1:${webPort}`;
+    await Promise.all([
+      waitForOk(`http://127.0.0.1:${apiPort}/readyz`, api),
+      waitForOk(`${stack.web}/api/health`, site),
+    ]);
+    stack.browser = await chromium.launch({ executablePath, args: chromiumArgs });
+    mkdirSync(artifacts, { recursive: true });
+  }, 180_000);
+
+  // Registered after useTestDatabase's, so it runs before the database is dropped.
+  afterAll(async () => {
+    await stack.browser?.close();
+    await Promise.all(servers.map((s) => s.stop()));
+  });
+
+  return stack;
+}
