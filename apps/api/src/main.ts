@@ -1,7 +1,10 @@
+import os from "node:os";
 import { createDb, poolOptionsFromEnv, runMigrations } from "@brisk/db";
 import { loadEnv } from "./env";
+import { createMetricsServer } from "./http/metrics-server";
 import { createApiServer } from "./http/server";
 import { createLogger } from "./logger";
+import { createMetrics } from "./telemetry/metrics";
 import { createContextFactory } from "./trpc/context";
 import { appRouter } from "./trpc/router";
 
@@ -11,7 +14,14 @@ const log = createLogger(env.LOG_LEVEL);
 if (env.MIGRATE_ON_START) await runMigrations(env.DATABASE_URL);
 
 const pool = poolOptionsFromEnv(env);
-const database = createDb({ url: env.DATABASE_URL, pool, applicationName: "brisk-api" });
+const metrics = createMetrics({ poolUsage: () => database.usage() });
+const database = createDb({
+  url: env.DATABASE_URL,
+  pool,
+  // Unique per process, so pool gauges count this process's connections only.
+  applicationName: `brisk-api:${process.pid}@${os.hostname()}`.slice(0, 55),
+  onStatement: (_statement, seconds, ok) => metrics.statementFinished(seconds, ok),
+});
 await database.warm();
 log.info({ pool, requestTimeoutMs: env.DB_REQUEST_TIMEOUT_MS }, "database pool ready");
 
@@ -22,12 +32,21 @@ const api = createApiServer({
     log,
     requestTimeoutMs: env.DB_REQUEST_TIMEOUT_MS,
     exposeErrors: env.NODE_ENV === "development",
+    metrics,
   }),
   log,
   readiness: { sql: database.sql },
 });
 const port = await api.listen(env.PORT, env.HOST);
-log.info({ url: `http://${env.HOST}:${port}` }, "api listening");
+const metricsServer = createMetricsServer(metrics.registry);
+const metricsPort = await metricsServer.listen(env.METRICS_PORT, env.METRICS_HOST);
+log.info(
+  {
+    url: `http://${env.HOST}:${port}`,
+    metrics: `http://${env.METRICS_HOST}:${metricsPort}/metrics`,
+  },
+  "api listening",
+);
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -36,7 +55,7 @@ async function shutdown(signal: string) {
   log.info({ signal }, "shutting down");
   const { outcome, abandoned } = await api.drain(env.SHUTDOWN_TIMEOUT_MS);
   if (outcome === "timeout") log.warn({ abandoned }, "shutdown deadline passed");
-  await database.close();
+  await Promise.all([database.close(), metricsServer.close()]);
   log.info("stopped");
   process.exit(0);
 }

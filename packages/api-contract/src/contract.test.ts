@@ -31,6 +31,7 @@ beforeAll(async () => {
       NODE_ENV: "production",
       LOG_LEVEL: "warn",
       DB_POOL_WARM: "2",
+      METRICS_PORT: "0",
     },
     stdio: ["ignore", "inherit", "inherit"],
   });

@@ -1,4 +1,5 @@
 import { createTestDatabase } from "@brisk/db/testing";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb, dbPoolEnv, poolOptionsFromEnv } from "./client";
 import { TEMPLATE_URL } from "./testing/provided";
@@ -26,6 +27,38 @@ describe("createDb", () => {
       expect(await countOpen()).toBe(5);
       await Promise.all(Array.from({ length: 30 }, () => handle.sql`select pg_sleep(0.05)`));
       expect(await countOpen()).toBeLessThanOrEqual(8);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it("times every statement Drizzle runs and reports the pool's use", async () => {
+    const timed: { statement: string; seconds: number; ok: boolean }[] = [];
+    const handle = createDb({
+      url: database.url,
+      pool: { max: 3, warm: 0 },
+      applicationName: "usage-test",
+      onStatement: (statement, seconds, ok) => timed.push({ statement, seconds, ok }),
+    });
+    try {
+      await handle.db.execute(sql`select 1`);
+      await handle.db.execute(sql`select nope`).catch(() => {});
+      expect(timed.map((t) => [t.statement, t.ok])).toEqual([
+        ["select 1", true],
+        ["select nope", false],
+      ]);
+      expect(timed.every((t) => t.seconds >= 0 && t.seconds < 5)).toBe(true);
+
+      // Five statements on three connections: three busy, two waiting.
+      // Drizzle queries are lazy; Promise.all starts them.
+      const sleeping = Promise.all(
+        Array.from({ length: 5 }, () => handle.db.execute(sql`select pg_sleep(0.5)`)),
+      );
+      await new Promise((r) => setTimeout(r, 250));
+      const usage = await handle.usage();
+      expect(usage).toMatchObject({ max: 3, inFlight: 5, busy: 3, idle: 0, waiting: 2 });
+      await sleeping;
+      expect(await handle.usage()).toMatchObject({ inFlight: 0, busy: 0, waiting: 0 });
     } finally {
       await handle.close();
     }

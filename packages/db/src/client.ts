@@ -44,13 +44,17 @@ export function poolOptionsFromEnv(env: DbPoolEnv): PoolOptions {
   };
 }
 
-/** Called once per SQL statement sent; tests count with it, telemetry times with it. */
+/** Called once per SQL statement sent; tests count statements with it. */
 export type QueryHook = (statement: string, params: readonly unknown[]) => void;
+
+/** Called when a statement Drizzle ran has answered: metrics time statements with it. */
+export type StatementHook = (statement: string, seconds: number, ok: boolean) => void;
 
 export interface CreateDbOptions {
   url: string;
   pool?: Partial<PoolOptions>;
   onQuery?: QueryHook;
+  onStatement?: StatementHook;
   applicationName?: string;
 }
 
@@ -63,8 +67,17 @@ const defaults: PoolOptions = {
   maxLifetimeS: 3_600,
 };
 
-export function createDb({ url, pool, onQuery, applicationName = "brisk" }: CreateDbOptions) {
+export function createDb({
+  url,
+  pool,
+  onQuery,
+  onStatement,
+  applicationName = "brisk",
+}: CreateDbOptions) {
   const options = { ...defaults, ...pool };
+  const usage = { inFlight: 0 };
+  // Its own connection, so measuring an exhausted pool never waits behind it.
+  let monitor: postgres.Sql | undefined;
   const sql = postgres(url, {
     max: options.max,
     connect_timeout: options.connectTimeoutS,
@@ -74,7 +87,7 @@ export function createDb({ url, pool, onQuery, applicationName = "brisk" }: Crea
     onnotice: () => {},
     debug: onQuery ? (_conn, statement, params) => onQuery(statement, params) : false,
   });
-  const db = drizzle(options.prepare ? preparingStatements(sql) : sql, {
+  const db = drizzle(instrumented(sql, { prepare: options.prepare, onStatement, usage }), {
     schema,
     casing: "snake_case",
   });
@@ -91,26 +104,95 @@ export function createDb({ url, pool, onQuery, applicationName = "brisk" }: Crea
       const n = Math.min(options.warm, options.max);
       await Promise.all(Array.from({ length: n }, () => sql`select 1`));
     },
-    close(timeoutS = 5) {
-      return sql.end({ timeout: timeoutS });
+    /**
+     * What the pool is doing now. postgres.js keeps its connections private, so open ones are
+     * counted by Postgres (this process's application_name) and statements by our own wrapper.
+     */
+    async usage() {
+      monitor ??= postgres(url, {
+        max: 1,
+        connect_timeout: options.connectTimeoutS,
+        idle_timeout: 60,
+        connection: { application_name: `${applicationName}/monitor` },
+        onnotice: () => {},
+      });
+      const [row] = await monitor<{ busy: number; idle: number }[]>`
+        select count(*) filter (where state <> 'idle')::int as busy,
+               count(*) filter (where state = 'idle')::int as idle
+        from pg_stat_activity
+        where application_name = ${applicationName}`;
+      const busy = row?.busy ?? 0;
+      const open = busy + (row?.idle ?? 0);
+      return {
+        max: options.max,
+        busy,
+        idle: row?.idle ?? 0,
+        inFlight: usage.inFlight,
+        waiting: Math.max(0, usage.inFlight - open),
+      };
+    },
+    async close(timeoutS = 5) {
+      await Promise.all([sql.end({ timeout: timeoutS }), monitor?.end({ timeout: timeoutS })]);
     },
   };
 }
 
 /**
- * Drizzle sends its queries through `unsafe()`, which postgres.js runs as unnamed statements:
- * parsed and planned on every call. Asking for `prepare` makes postgres.js keep one named
- * statement per query text on each connection, so a hot query is planned once.
+ * Drizzle sends every query through `unsafe()`. Two things happen there:
+ * - postgres.js runs `unsafe()` queries as unnamed statements, parsed and planned on every
+ *   call; asking for `prepare` makes it keep one named statement per query text and
+ *   connection, so a hot query is planned once;
+ * - each statement is counted while in flight and timed from the moment it is awaited.
  */
-function preparingStatements(sql: postgres.Sql): postgres.Sql {
+function instrumented(
+  sql: postgres.Sql,
+  options: {
+    prepare: boolean;
+    onStatement?: StatementHook | undefined;
+    usage: { inFlight: number };
+  },
+): postgres.Sql {
+  const { prepare, onStatement, usage } = options;
   return new Proxy(sql, {
     get(target, property, receiver) {
       if (property !== "unsafe") return Reflect.get(target, property, receiver);
-      return (query: string, params?: unknown[], options?: object) =>
-        target.unsafe(query, params as postgres.ParameterOrJSON<never>[], {
-          ...options,
-          prepare: true,
+      return (query: string, params?: unknown[], queryOptions?: object) => {
+        const pending = target.unsafe(query, params as postgres.ParameterOrJSON<never>[], {
+          ...queryOptions,
+          ...(prepare ? { prepare: true } : {}),
         });
+        type Then = (
+          resolve?: ((value: unknown) => unknown) | null,
+          reject?: ((error: unknown) => unknown) | null,
+        ) => Promise<unknown>;
+        const then = pending.then.bind(pending) as Then;
+        // postgres.js queries are lazy: they run when first awaited, so that is when we start.
+        const timedThen: Then = (resolve, reject) => {
+          const started = performance.now();
+          usage.inFlight++;
+          let settled = false;
+          const finish = (ok: boolean) => {
+            if (settled) return;
+            settled = true;
+            usage.inFlight--;
+            onStatement?.(query, (performance.now() - started) / 1000, ok);
+          };
+          return then(
+            (value: unknown) => {
+              finish(true);
+              return resolve ? resolve(value) : value;
+            },
+            (error: unknown) => {
+              finish(false);
+              if (reject) return reject(error);
+              throw error;
+            },
+          );
+        };
+        // biome-ignore lint/suspicious/noThenProperty: timing starts where postgres.js starts a query, at its first then()
+        pending.then = timedThen as typeof pending.then;
+        return pending;
+      };
     },
   });
 }

@@ -182,6 +182,7 @@ const env = {
   NODE_ENV: "production",
   LOG_LEVEL: "warn",
   MIGRATE_ON_START: "false",
+  METRICS_PORT: "0",
 };
 const node = process.execPath;
 const variants: Variant[] = [

@@ -42,7 +42,12 @@ export function useStack(seedOptions: SeedOptions): Stack {
     await seed(database.handle.sql, seedOptions);
 
     const [apiPort, webPort] = [await freePort(), await freePort()];
-    const common = { DATABASE_URL: database.url, NODE_ENV: "production", DB_POOL_WARM: "2" };
+    const common = {
+      DATABASE_URL: database.url,
+      NODE_ENV: "production",
+      DB_POOL_WARM: "2",
+      METRICS_PORT: "0",
+    };
     const api = startProcess(process.execPath, ["dist/main.js"], {
       cwd: path.join(root, "apps/api"),
       env: { ...common, PORT: String(apiPort), LOG_LEVEL: "warn" },

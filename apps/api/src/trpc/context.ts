@@ -1,5 +1,6 @@
 import type { Database } from "@brisk/db";
 import type { Logger } from "../logger";
+import type { Metrics } from "../telemetry/metrics";
 import { createLoaders, type Loaders } from "./loaders";
 
 /** What every procedure can reach. Built once per request, so nothing leaks across users. */
@@ -13,6 +14,8 @@ export interface Context {
   requestTimeoutMs: number;
   /** Development only: error messages and stacks go to the client. */
   exposeErrors: boolean;
+  /** Absent where nothing is scraped (the dashboard's in-process calls). */
+  metrics?: Metrics | undefined;
 }
 
 export interface ContextDeps {
@@ -20,6 +23,7 @@ export interface ContextDeps {
   log: Logger;
   requestTimeoutMs: number;
   exposeErrors: boolean;
+  metrics?: Metrics;
 }
 
 export function createContextFactory(deps: ContextDeps) {
@@ -29,6 +33,7 @@ export function createContextFactory(deps: ContextDeps) {
     loaders: createLoaders(deps.db),
     requestTimeoutMs: deps.requestTimeoutMs,
     exposeErrors: deps.exposeErrors,
+    metrics: deps.metrics,
     log: deps.log.child({ reqId: requestId }),
   });
 }

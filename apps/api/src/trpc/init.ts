@@ -1,4 +1,5 @@
 import { initTRPC, TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { z } from "zod";
 import type { Context } from "./context";
 import { Deadline } from "./deadline";
@@ -60,7 +61,15 @@ const withDeadline = t.middleware(async ({ ctx, type, next }) => {
   return result;
 });
 
+/** Outermost, so a call cut by its deadline is counted with the 503 it answered. */
+const withMetrics = t.middleware(async ({ ctx, path, type, next }) => {
+  const finished = ctx.metrics?.procedureStarted(path, type);
+  const result = await next();
+  finished?.(result.ok ? 200 : getHTTPStatusCodeFromError(result.error));
+  return result;
+});
+
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(withDeadline);
+export const publicProcedure = t.procedure.use(withMetrics).use(withDeadline);
 export { TRPCError };
