@@ -14,6 +14,13 @@ export const envSchema = z
     // Prometheus metrics listen apart from the api; keep this port off the public ingress.
     METRICS_HOST: z.string().default("127.0.0.1"),
     METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+    // Tracing and per-call metrics; `off` exists to measure what they cost (pnpm bench).
+    TELEMETRY: z.enum(["on", "off"]).default("on"),
+    OTEL_SERVICE_NAME: z.string().min(1).max(100).default("brisk-api"),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+    // Traces at least this slow are kept in memory for the Ops page.
+    SLOW_TRACE_MS: z.coerce.number().int().min(0).max(60_000).default(100),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     MIGRATE_ON_START: z
       .enum(["true", "false"])

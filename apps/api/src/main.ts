@@ -5,10 +5,25 @@ import { createMetricsServer } from "./http/metrics-server";
 import { createApiServer } from "./http/server";
 import { createLogger } from "./logger";
 import { createMetrics } from "./telemetry/metrics";
+import { createOpsSeries } from "./telemetry/ops-series";
+import { RecentTraces } from "./telemetry/recent-traces";
+import { observeStatements } from "./telemetry/statements";
+import { startTracing } from "./telemetry/tracing";
 import { createContextFactory } from "./trpc/context";
 import { appRouter } from "./trpc/router";
 
 const env = loadEnv();
+const telemetryOn = env.TELEMETRY === "on";
+const recentTraces = new RecentTraces({ slowMs: env.SLOW_TRACE_MS, capacity: 50 });
+// Before anything that makes spans: the SDK registers the tracer and context manager.
+const tracing = telemetryOn
+  ? startTracing({
+      serviceName: env.OTEL_SERVICE_NAME,
+      otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+      sampleRatio: env.OTEL_TRACES_SAMPLER_ARG,
+      processors: [recentTraces],
+    })
+  : undefined;
 const log = createLogger(env.LOG_LEVEL);
 
 if (env.MIGRATE_ON_START) await runMigrations(env.DATABASE_URL);
@@ -20,7 +35,9 @@ const database = createDb({
   pool,
   // Unique per process, so pool gauges count this process's connections only.
   applicationName: `brisk-api:${process.pid}@${os.hostname()}`.slice(0, 55),
-  onStatement: (_statement, seconds, ok) => metrics.statementFinished(seconds, ok),
+  onStatement: telemetryOn
+    ? observeStatements(metrics, new URL(env.DATABASE_URL).pathname.slice(1))
+    : undefined,
 });
 await database.warm();
 log.info({ pool, requestTimeoutMs: env.DB_REQUEST_TIMEOUT_MS }, "database pool ready");
@@ -32,7 +49,13 @@ const api = createApiServer({
     log,
     requestTimeoutMs: env.DB_REQUEST_TIMEOUT_MS,
     exposeErrors: env.NODE_ENV === "development",
-    metrics,
+    metrics: telemetryOn ? metrics : undefined,
+    ops: telemetryOn
+      ? {
+          series: createOpsSeries(metrics.registry, { everyMs: 5_000, points: 120 }),
+          traces: recentTraces,
+        }
+      : undefined,
   }),
   log,
   readiness: { sql: database.sql },
@@ -55,7 +78,7 @@ async function shutdown(signal: string) {
   log.info({ signal }, "shutting down");
   const { outcome, abandoned } = await api.drain(env.SHUTDOWN_TIMEOUT_MS);
   if (outcome === "timeout") log.warn({ abandoned }, "shutdown deadline passed");
-  await Promise.all([database.close(), metricsServer.close()]);
+  await Promise.all([database.close(), metricsServer.close(), tracing?.shutdown()]);
   log.info("stopped");
   process.exit(0);
 }

@@ -47,8 +47,13 @@ export function poolOptionsFromEnv(env: DbPoolEnv): PoolOptions {
 /** Called once per SQL statement sent; tests count statements with it. */
 export type QueryHook = (statement: string, params: readonly unknown[]) => void;
 
-/** Called when a statement Drizzle ran has answered: metrics time statements with it. */
-export type StatementHook = (statement: string, seconds: number, ok: boolean) => void;
+/** Called when a statement Drizzle ran has answered: metrics and traces time it with it. */
+export type StatementHook = (
+  statement: string,
+  seconds: number,
+  ok: boolean,
+  rows: number | undefined,
+) => void;
 
 export interface CreateDbOptions {
   url: string;
@@ -171,15 +176,15 @@ function instrumented(
           const started = performance.now();
           usage.inFlight++;
           let settled = false;
-          const finish = (ok: boolean) => {
+          const finish = (ok: boolean, rows?: number) => {
             if (settled) return;
             settled = true;
             usage.inFlight--;
-            onStatement?.(query, (performance.now() - started) / 1000, ok);
+            onStatement?.(query, (performance.now() - started) / 1000, ok, rows);
           };
           return then(
             (value: unknown) => {
-              finish(true);
+              finish(true, Array.isArray(value) ? value.length : undefined);
               return resolve ? resolve(value) : value;
             },
             (error: unknown) => {

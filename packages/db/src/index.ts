@@ -5,6 +5,7 @@ export type {
   Executor,
   PoolOptions,
   QueryHook,
+  StatementHook,
   Transaction,
 } from "./client";
 export { createDb, dbPoolEnv, poolOptionsFromEnv } from "./client";

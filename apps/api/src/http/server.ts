@@ -1,7 +1,10 @@
 import http from "node:http";
+import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
 import type { AnyRouter } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import type { Logger } from "../logger";
+import { runInRequestScope, serverTiming } from "../telemetry/request-scope";
+import { tracer } from "../telemetry/tracing";
 import type { Context } from "../trpc/context";
 import { RETRY_AFTER_S } from "../trpc/unavailable";
 import { healthz, type Readiness, readyz } from "./health";
@@ -26,9 +29,13 @@ export function createApiServer(deps: ServerDeps) {
     basePath: "/trpc/",
     createContext: ({ req }) => deps.createContext(requestIds.get(req) ?? requestIdOf(req)),
     responseMeta({ errors }) {
-      return errors.some((e) => e.code === "SERVICE_UNAVAILABLE")
-        ? { headers: { "retry-after": String(RETRY_AFTER_S) } }
-        : {};
+      const headers: Record<string, string> = {};
+      const timing = serverTiming();
+      if (timing) headers["server-timing"] = timing;
+      if (errors.some((e) => e.code === "SERVICE_UNAVAILABLE")) {
+        headers["retry-after"] = String(RETRY_AFTER_S);
+      }
+      return { headers };
     },
     onError({ error, path, ctx }) {
       if (error.code !== "INTERNAL_SERVER_ERROR") return;
@@ -54,14 +61,29 @@ export function createApiServer(deps: ServerDeps) {
     if (draining) res.setHeader("connection", "close");
     inFlight++;
     const started = performance.now();
+    // One span per HTTP request (a tRPC batch's procedures are its children), continuing the
+    // caller's trace when it sent a traceparent.
+    const path = url.split("?")[0];
+    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const span = tracer().startSpan(
+      `${req.method} ${path}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { "http.request.method": req.method ?? "", "url.path": path ?? "" },
+      },
+      parent,
+    );
+    if (span.isRecording()) res.setHeader("x-trace-id", span.spanContext().traceId);
     res.on("close", () => {
       inFlight--;
       if (inFlight === 0) idle?.();
+      span.setAttribute("http.response.status_code", res.statusCode);
+      span.end();
       deps.log.info(
         {
           reqId: requestId,
           method: req.method,
-          path: url.split("?")[0],
+          path,
           status: res.statusCode,
           ms: Math.round(performance.now() - started),
           aborted: !res.writableFinished,
@@ -69,7 +91,7 @@ export function createApiServer(deps: ServerDeps) {
         "request",
       );
     });
-    trpc(req, res);
+    context.with(trace.setSpan(parent, span), () => runInRequestScope(() => trpc(req, res)));
   });
   server.keepAliveTimeout = 65_000;
 

@@ -1,6 +1,15 @@
 import type { Database } from "@brisk/db";
 import type { Logger } from "../logger";
 import type { Metrics } from "../telemetry/metrics";
+import type { OpsSeries } from "../telemetry/ops-series";
+import type { RecentTraces } from "../telemetry/recent-traces";
+
+/** What the Ops page reads: this process's own charts and slow traces. */
+export interface OpsSources {
+  series: OpsSeries;
+  traces: RecentTraces;
+}
+
 import { createLoaders, type Loaders } from "./loaders";
 
 /** What every procedure can reach. Built once per request, so nothing leaks across users. */
@@ -16,6 +25,7 @@ export interface Context {
   exposeErrors: boolean;
   /** Absent where nothing is scraped (the dashboard's in-process calls). */
   metrics?: Metrics | undefined;
+  ops?: OpsSources | undefined;
 }
 
 export interface ContextDeps {
@@ -23,7 +33,8 @@ export interface ContextDeps {
   log: Logger;
   requestTimeoutMs: number;
   exposeErrors: boolean;
-  metrics?: Metrics;
+  metrics?: Metrics | undefined;
+  ops?: OpsSources | undefined;
 }
 
 export function createContextFactory(deps: ContextDeps) {
@@ -34,6 +45,7 @@ export function createContextFactory(deps: ContextDeps) {
     requestTimeoutMs: deps.requestTimeoutMs,
     exposeErrors: deps.exposeErrors,
     metrics: deps.metrics,
+    ops: deps.ops,
     log: deps.log.child({ reqId: requestId }),
   });
 }

@@ -1,6 +1,8 @@
+import { SpanKind } from "@opentelemetry/api";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { z } from "zod";
+import { failSpan, tracer } from "../telemetry/tracing";
 import type { Context } from "./context";
 import { Deadline } from "./deadline";
 import { isDatabaseUnavailable, unavailable } from "./unavailable";
@@ -61,7 +63,35 @@ const withDeadline = t.middleware(async ({ ctx, type, next }) => {
   return result;
 });
 
-/** Outermost, so a call cut by its deadline is counted with the 503 it answered. */
+/**
+ * A span per procedure call, named `trpc <path>` with OTel's RPC attributes, ended whatever
+ * happens: the call's result (an error included) always comes back through `next()`.
+ */
+const withSpan = t.middleware(({ path, type, next }) =>
+  tracer().startActiveSpan(
+    `trpc ${path}`,
+    {
+      kind: SpanKind.SERVER,
+      attributes: {
+        "rpc.system": "trpc",
+        "rpc.service": "brisk",
+        "rpc.method": path,
+        "rpc.trpc.type": type,
+      },
+    },
+    async (span) => {
+      try {
+        const result = await next();
+        if (!result.ok) failSpan(span, result.error.code, result.error.message);
+        return result;
+      } finally {
+        span.end();
+      }
+    },
+  ),
+);
+
+/** Outermost but for the span, so a call cut by its deadline is counted with its 503. */
 const withMetrics = t.middleware(async ({ ctx, path, type, next }) => {
   const finished = ctx.metrics?.procedureStarted(path, type);
   const result = await next();
@@ -71,5 +101,5 @@ const withMetrics = t.middleware(async ({ ctx, path, type, next }) => {
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(withMetrics).use(withDeadline);
+export const publicProcedure = t.procedure.use(withSpan).use(withMetrics).use(withDeadline);
 export { TRPCError };

@@ -1,6 +1,8 @@
 import type { Database } from "@brisk/db";
 import { getUsersWithPosts } from "@brisk/db/queries/users";
+import { type Link, trace } from "@opentelemetry/api";
 import DataLoader from "dataloader";
+import { tracer } from "../telemetry/tracing";
 
 export interface UserKey {
   id: number;
@@ -12,25 +14,43 @@ export interface UserKey {
  * A fresh set is made for each request context, so nothing is shared across requests or users.
  */
 export function createLoaders(db: Database) {
+  // The calls a batch serves, so its span links to each of their spans.
+  const callers: Link[] = [];
+  const userWithPosts = new DataLoader<
+    UserKey,
+    Awaited<ReturnType<typeof getUsersWithPosts>>[number] | null,
+    string
+  >(
+    (keys) =>
+      tracer().startActiveSpan(
+        "loader users.byId",
+        { links: callers.splice(0), attributes: { "brisk.loader.keys": keys.length } },
+        async (span) => {
+          try {
+            // One statement for the whole batch: the largest posts limit asked, trimmed per key.
+            const postsLimit = Math.max(...keys.map((k) => k.postsLimit));
+            const ids = [...new Set(keys.map((k) => k.id))];
+            const rows = await getUsersWithPosts(db, { ids, postsLimit });
+            const byId = new Map(rows.map((row) => [row.id, row]));
+            return keys.map((key) => {
+              const user = byId.get(key.id);
+              return user ? { ...user, posts: user.posts.slice(0, key.postsLimit) } : null;
+            });
+          } finally {
+            span.end();
+          }
+        },
+      ),
+    { cacheKeyFn: (key) => `${key.id}:${key.postsLimit}` },
+  );
   return {
-    userWithPosts: new DataLoader<
-      UserKey,
-      Awaited<ReturnType<typeof getUsersWithPosts>>[number] | null,
-      string
-    >(
-      async (keys) => {
-        // One statement for the whole batch: the largest posts limit asked, trimmed per key.
-        const postsLimit = Math.max(...keys.map((k) => k.postsLimit));
-        const ids = [...new Set(keys.map((k) => k.id))];
-        const rows = await getUsersWithPosts(db, { ids, postsLimit });
-        const byId = new Map(rows.map((row) => [row.id, row]));
-        return keys.map((key) => {
-          const user = byId.get(key.id);
-          return user ? { ...user, posts: user.posts.slice(0, key.postsLimit) } : null;
-        });
+    userWithPosts: {
+      load(key: UserKey) {
+        const caller = trace.getActiveSpan()?.spanContext();
+        if (caller) callers.push({ context: caller });
+        return userWithPosts.load(key);
       },
-      { cacheKeyFn: (key) => `${key.id}:${key.postsLimit}` },
-    ),
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import { createTRPCRouter } from "./init";
+import { opsRouter } from "./routers/ops";
 import { postsRouter } from "./routers/posts";
 import { tagsRouter } from "./routers/tags";
 import { usersRouter } from "./routers/users";
@@ -6,6 +7,7 @@ import { usersRouter } from "./routers/users";
 export const appRouter = createTRPCRouter({
   users: usersRouter,
   posts: postsRouter,
+  ops: opsRouter,
   tags: tagsRouter,
 });
 
