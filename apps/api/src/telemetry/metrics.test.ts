@@ -1,54 +1,27 @@
-import { createDb, type DbHandle } from "@brisk/db";
 import { seed } from "@brisk/db/seed";
 import { useTestDatabase } from "@brisk/db/testing/database";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMetricsServer } from "../http/metrics-server";
-import { createApiServer } from "../http/server";
-import { createContextFactory } from "../trpc/context";
-import { appRouter } from "../trpc/router";
-import { createMetrics } from "./metrics";
+import { startTestApi } from "../testing";
 
 const database = useTestDatabase();
-let handle: DbHandle;
-let api: ReturnType<typeof createApiServer>;
+let api: Awaited<ReturnType<typeof startTestApi>>;
 let metricsServer: ReturnType<typeof createMetricsServer>;
 let base: string;
 let metricsUrl: string;
 
 beforeAll(async () => {
   await seed(database.handle.sql, { users: 5, postsPerUser: 3 });
-  // A pool wired to the metrics as main.ts wires it.
-  const metrics = createMetrics({ poolUsage: () => handle.usage() });
-  handle = createDb({
-    url: database.url,
-    pool: { max: 4, warm: 0 },
-    applicationName: "metrics-test",
-    onStatement: (_statement, seconds, ok) => metrics.statementFinished(seconds, ok),
-  });
-  const log = pino({ level: "silent" });
-  api = createApiServer({
-    router: appRouter,
-    createContext: createContextFactory({
-      db: handle.db,
-      log,
-      requestTimeoutMs: 5_000,
-      exposeErrors: false,
-      metrics,
-    }),
-    log,
-    readiness: { sql: handle.sql },
-  });
-  base = `http://127.0.0.1:${await api.listen(0, "127.0.0.1")}/trpc`;
-  metricsServer = createMetricsServer(metrics.registry);
+  api = await startTestApi({ url: database.url });
+  base = api.base;
+  metricsServer = createMetricsServer(api.metrics.registry);
   metricsUrl = `http://127.0.0.1:${await metricsServer.listen(0, "127.0.0.1")}/metrics`;
 });
 
 afterAll(async () => {
-  await api.drain(1_000);
+  await api.stop();
   await metricsServer.close();
-  await handle.close();
 });
 
 const input = (value: unknown) => encodeURIComponent(JSON.stringify(value));

@@ -1,4 +1,3 @@
-import { createDb, type DbHandle } from "@brisk/db";
 import { seed } from "@brisk/db/seed";
 import { useTestDatabase } from "@brisk/db/testing/database";
 import { context } from "@opentelemetry/api";
@@ -8,15 +7,11 @@ import {
   type ReadableSpan,
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
-import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createApiServer } from "../http/server";
-import { createContextFactory } from "../trpc/context";
+import { startTestApi } from "../testing";
 import { createTRPCRouter, publicProcedure } from "../trpc/init";
 import { appRouter } from "../trpc/router";
-import { createMetrics } from "./metrics";
 import { RecentTraces } from "./recent-traces";
-import { observeStatements } from "./statements";
 import { startTracing } from "./tracing";
 
 const exporter = new InMemorySpanExporter();
@@ -28,8 +23,7 @@ const tracing = startTracing({
 });
 
 const database = useTestDatabase();
-let handle: DbHandle;
-let api: ReturnType<typeof createApiServer>;
+let api: Awaited<ReturnType<typeof startTestApi>>;
 let base: string;
 
 const router = createTRPCRouter({
@@ -41,31 +35,12 @@ const router = createTRPCRouter({
 
 beforeAll(async () => {
   await seed(database.handle.sql, { users: 5, postsPerUser: 3 });
-  const metrics = createMetrics({ poolUsage: () => handle.usage() });
-  handle = createDb({
-    url: database.url,
-    pool: { max: 4, warm: 0 },
-    onStatement: observeStatements(metrics, "test"),
-  });
-  const log = pino({ level: "silent" });
-  api = createApiServer({
-    router,
-    createContext: createContextFactory({
-      db: handle.db,
-      log,
-      requestTimeoutMs: 5_000,
-      exposeErrors: false,
-      metrics,
-    }),
-    log,
-    readiness: { sql: handle.sql },
-  });
-  base = `http://127.0.0.1:${await api.listen(0, "127.0.0.1")}/trpc`;
+  api = await startTestApi({ url: database.url, router });
+  base = api.base;
 });
 
 afterAll(async () => {
-  await api.drain(1_000);
-  await handle.close();
+  await api.stop();
   await tracing.shutdown();
 });
 
