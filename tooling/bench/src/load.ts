@@ -1,7 +1,7 @@
 import { mulberry32 } from "@brisk/db/seed";
 import autocannon from "autocannon";
 import { z } from "zod";
-import { W1_PATH, w2Path } from "./workloads";
+import { W1_PATH, type Workload, w2Path } from "./workloads";
 
 /**
  * One load run, in a process of its own so the generator never shares an event loop with
@@ -10,7 +10,7 @@ import { W1_PATH, w2Path } from "./workloads";
 const spec = z
   .object({
     base: z.url(),
-    workload: z.enum(["W1", "W2"]),
+    workload: z.enum(["W1", "W2"] satisfies Workload[]),
     connections: z.number().int().min(1),
     seconds: z.number().min(1),
     users: z.number().int().min(1),

@@ -3,10 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import type { BenchArgs } from "./args";
 import type { TransformerFigures } from "./transformer";
+import type { Workload } from "./workloads";
 
 export interface Row {
-  workload: "W1" | "W2";
-  variant: "brisk" | "naive" | "ceiling";
+  workload: Workload;
+  variant: "brisk" | "brisk-notel" | "naive" | "ceiling";
   rps: number;
   p50_ms: number;
   p99_ms: number;
@@ -14,12 +15,18 @@ export interface Row {
   rss_mb: number;
 }
 
-function find(rows: Row[], workload: Row["workload"], variant: Row["variant"]) {
+function find(rows: Row[], workload: Workload, variant: Row["variant"]) {
   return rows.find((r) => r.workload === workload && r.variant === variant);
 }
 
 function ratio(a: number | undefined, b: number | undefined) {
   return a === undefined || b === undefined || b === 0 ? null : a / b;
+}
+
+/** Share of throughput telemetry costs: 1 − brisk/brisk-notel req/s. */
+function telemetryCost(rows: Row[], workload: Workload) {
+  const r = ratio(find(rows, workload, "brisk")?.rps, find(rows, workload, "brisk-notel")?.rps);
+  return r === null ? null : 1 - r;
 }
 
 export function ratios(rows: Row[]) {
@@ -36,7 +43,16 @@ export function ratios(rows: Row[]) {
       find(rows, "W1", "naive")?.p50_ms,
       find(rows, "W1", "brisk")?.p50_ms,
     ),
+    "W1 telemetry cost": telemetryCost(rows, "W1"),
+    "W2 telemetry cost": telemetryCost(rows, "W2"),
   };
+}
+
+const PERCENTAGES = new Set(["W1 telemetry cost", "W2 telemetry cost"]);
+
+function formatRatio(name: string, value: number | null) {
+  if (value === null) return "n/a";
+  return PERCENTAGES.has(name) ? `${(value * 100).toFixed(1)} %` : value.toFixed(2);
 }
 
 function table(rows: Row[]): string {
@@ -58,6 +74,7 @@ function chart(rows: Row[]): string {
   const max = Math.max(...rows.map((r) => r.rps), 1);
   const colours: Record<Row["variant"], string> = {
     brisk: "#2563eb",
+    "brisk-notel": "#93c5fd",
     naive: "#dc2626",
     ceiling: "#6b7280",
   };
@@ -88,7 +105,7 @@ export async function writeReport(options: {
   const { rows, transformers } = options;
   const r = ratios(rows);
   const ratioLines = Object.entries(r).map(
-    ([name, value]) => `- ${name}: ${value === null ? "n/a" : value.toFixed(2)}`,
+    ([name, value]) => `- ${name}: ${formatRatio(name, value)}`,
   );
   const transformerLines = transformers.map(
     (t) => `| ${t.name} | ${t.bytes} | ${t.serializeMs.toFixed(2)} | ${t.parseMs.toFixed(2)} |`,
