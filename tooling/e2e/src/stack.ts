@@ -23,9 +23,13 @@ export interface Stack {
 /**
  * The whole product for one test file: its own database (cloned from the migrated template,
  * then seeded), apps/api from its production bundle, apps/web from `next build`, and
- * Chromium. The fields are filled in by the time the file's tests run.
+ * Chromium. The fields are filled in by the time the file's tests run. `apiEnv` adds to (or
+ * overrides) the api's environment.
  */
-export function useStack(seedOptions: SeedOptions): Stack {
+export function useStack(
+  seedOptions: SeedOptions,
+  options: { apiEnv?: Record<string, string> } = {},
+): Stack {
   const database = useTestDatabase();
   const servers: Started[] = [];
   const stack = {} as Stack;
@@ -50,7 +54,7 @@ export function useStack(seedOptions: SeedOptions): Stack {
     };
     const api = startProcess(process.execPath, ["dist/main.js"], {
       cwd: path.join(root, "apps/api"),
-      env: { ...common, PORT: String(apiPort), LOG_LEVEL: "warn" },
+      env: { ...common, PORT: String(apiPort), LOG_LEVEL: "warn", ...options.apiEnv },
     });
     servers.push(api);
     const nextBin = path.join(root, "apps/web/node_modules/next/dist/bin/next");

@@ -25,11 +25,14 @@ export function ErrorPanel({
   title,
   error,
   onRetry,
+  heading: Heading = "h1",
   children,
 }: {
   title: string;
   error: unknown;
   onRetry: () => void;
+  /** h2 when the panel stands for one part of a page rather than the whole page. */
+  heading?: "h1" | "h2";
   children?: ReactNode;
 }) {
   useEffect(() => {
@@ -39,7 +42,7 @@ export function ErrorPanel({
   const { message, reference } = describeError(error);
   return (
     <section className="panel state state-error" role="alert">
-      <h1>{title}</h1>
+      <Heading>{title}</Heading>
       <p className="error-message">{message}</p>
       {reference ? <p className="muted small">Reference: {reference}</p> : null}
       <div className="actions">

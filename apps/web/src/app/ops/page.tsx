@@ -1,8 +1,25 @@
 import type { Metadata } from "next";
-import { NotBuilt } from "@/components/not-built";
+import { OpsDashboard } from "./ops-dashboard";
+import { SlowTraces } from "./slow-traces";
 
 export const metadata: Metadata = { title: "Ops" };
 
+/**
+ * Only the shell renders on the server: the numbers describe the apps/api process, so the
+ * browser polls them from there (through /trpc) and nothing is prefetched in process.
+ */
 export default function OpsPage() {
-  return <NotBuilt href="/ops" />;
+  return (
+    <>
+      <header className="page-header">
+        <h1>Ops</h1>
+        <p className="muted">
+          How apps/api is doing right now: a sample every 5 seconds over the last 10 minutes, and
+          its most recent slow requests.
+        </p>
+      </header>
+      <OpsDashboard />
+      <SlowTraces />
+    </>
+  );
 }

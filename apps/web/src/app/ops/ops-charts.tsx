@@ -1,0 +1,147 @@
+"use client";
+
+import { type ReactNode, useId, useState } from "react";
+import { LineChart } from "@/features/ops/chart";
+import { formatMb, formatMs, formatPercent, formatRate } from "@/features/ops/format";
+import { alerts, type OpsPoint } from "@/features/ops/queries";
+import {
+  errorSeries,
+  eventLoopSeries,
+  latencySeries,
+  maxProcedureLines,
+  memorySeries,
+  pointTimes,
+  poolSeries,
+  proceduresByTraffic,
+  throughputSeries,
+} from "@/features/ops/series";
+
+const ms = { unit: "ms", format: formatMs };
+const percent = { unit: "%", format: (v: number) => formatPercent(v / 100) };
+const connections = { unit: "connections", format: (v: number) => String(v) };
+
+export function OpsCharts({ points }: { points: OpsPoint[] }) {
+  const times = pointTimes(points);
+  const ranked = proceduresByTraffic(points);
+  const [chosen, setChosen] = useState<string | null>(null);
+  // The busiest procedure until one is picked; a pick that left the window falls back too.
+  const procedure = chosen !== null && ranked.includes(chosen) ? chosen : ranked[0];
+  const top = ranked.length > maxProcedureLines ? ` (top ${maxProcedureLines} by traffic)` : "";
+
+  return (
+    <div className="ops-grid">
+      <ChartCard
+        title="Latency percentiles"
+        note="Per procedure, per 5 s interval"
+        action={
+          ranked.length > 0 ? (
+            <select
+              className="input chart-select"
+              aria-label="Procedure"
+              value={procedure}
+              onChange={(event) => setChosen(event.target.value)}
+            >
+              {ranked.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          ) : null
+        }
+      >
+        {procedure === undefined ? (
+          <p className="chart-empty muted">No procedure has been called yet.</p>
+        ) : (
+          <LineChart
+            label={`Latency of ${procedure}, p50, p95 and p99, in ms`}
+            times={times}
+            series={latencySeries(points, procedure)}
+            left={ms}
+            thresholds={[{ value: alerts.p95Ms, label: `p95 alert ${formatMs(alerts.p95Ms)}` }]}
+          />
+        )}
+      </ChartCard>
+
+      <ChartCard title="Throughput" note={`Requests per second, per procedure${top}, and in total`}>
+        <LineChart
+          label="Requests per second per procedure and in total"
+          times={times}
+          series={throughputSeries(points, ranked)}
+          left={{ unit: "req/s", format: formatRate }}
+        />
+      </ChartCard>
+
+      <ChartCard title="Error rate" note={`Share of calls answered with a 5xx${top}`}>
+        <LineChart
+          label="5xx error rate per procedure, in percent"
+          times={times}
+          series={errorSeries(points, ranked)}
+          left={percent}
+          thresholds={[
+            { value: alerts.errorRatio * 100, label: `alert ${formatPercent(alerts.errorRatio)}` },
+          ]}
+        />
+      </ChartCard>
+
+      <ChartCard title="DB pool" note="Connections of this api process, and queries waiting">
+        <LineChart
+          label="Database pool: busy, idle and waiting, with the pool's maximum"
+          times={times}
+          series={poolSeries(points)}
+          left={connections}
+        />
+      </ChartCard>
+
+      <ChartCard title="Event loop" note="Lag p99 (left axis) and utilisation (right axis)">
+        <LineChart
+          label="Event-loop lag p99 in ms, and utilisation in percent"
+          times={times}
+          series={eventLoopSeries(points)}
+          left={ms}
+          right={{ ...percent, max: 100 }}
+          thresholds={[
+            { value: alerts.eventLoopLagMs, label: `lag alert ${formatMs(alerts.eventLoopLagMs)}` },
+          ]}
+        />
+      </ChartCard>
+
+      <ChartCard title="Memory" note="Resident set size of the api process">
+        <LineChart
+          label="Resident memory in MB"
+          times={times}
+          series={memorySeries(points)}
+          left={{ unit: "MB", format: formatMb }}
+        />
+      </ChartCard>
+    </div>
+  );
+}
+
+function ChartCard({
+  title,
+  note,
+  action,
+  children,
+}: {
+  title: string;
+  note: string;
+  action?: ReactNode;
+  children: ReactNode;
+}) {
+  const id = useId();
+  return (
+    <section className="card ops-card" aria-labelledby={id}>
+      <header className="ops-card-header">
+        <div>
+          <h2 id={id} className="ops-card-title">
+            {title}
+          </h2>
+          <p className="muted small">{note}</p>
+        </div>
+        {action}
+      </header>
+      {children}
+    </section>
+  );
+}

@@ -1,0 +1,69 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { ErrorPanel } from "@/components/error-panel";
+import { formatClock } from "@/features/ops/format";
+import { metricsPolling, type OpsPoint } from "@/features/ops/queries";
+import { apiMessage } from "@/lib/api-errors";
+import { useTRPC } from "@/trpc/react";
+import { Headline } from "./headline";
+import { MetricsLoading } from "./metrics-loading";
+import { OpsCharts } from "./ops-charts";
+
+/** The headline figures and the charts, polled from apps/api every 5 seconds. */
+export function OpsDashboard() {
+  const trpc = useTRPC();
+  const query = useQuery(trpc.ops.metrics.queryOptions(undefined, metricsPolling));
+
+  return (
+    <section className="ops-metrics" aria-label="Metrics">
+      {query.isPending ? (
+        <MetricsLoading />
+      ) : query.isError && !query.data ? (
+        <ErrorPanel
+          title="Could not load the api's metrics"
+          heading="h2"
+          error={query.error}
+          onRetry={() => void query.refetch()}
+        />
+      ) : (
+        <Metrics
+          points={query.data.points}
+          refreshError={query.isRefetchError ? query.error : null}
+        />
+      )}
+    </section>
+  );
+}
+
+function Metrics({ points, refreshError }: { points: OpsPoint[]; refreshError: unknown }) {
+  const latest = points.at(-1);
+  return (
+    <>
+      <p className="ops-status muted small">
+        {refreshError ? (
+          <span className="inline-error" role="alert">
+            Could not refresh, showing the samples up to {latest ? formatClock(latest.at) : "now"}.{" "}
+            {apiMessage(refreshError) ?? "The api could not be reached."}
+          </span>
+        ) : (
+          <>
+            <span className="live-dot" aria-hidden="true" />
+            Live · {latest ? `last sample ${formatClock(latest.at)}` : "no sample yet"} · every 5 s
+          </>
+        )}
+      </p>
+      {latest ? <Headline point={latest} /> : null}
+      {points.length < 2 ? (
+        <div className="panel panel-muted" data-testid="ops-collecting">
+          <p className="eyebrow">Collecting the first samples…</p>
+          <p className="muted">
+            apps/api samples its metrics every 5 seconds; the charts start with the second sample.
+          </p>
+        </div>
+      ) : (
+        <OpsCharts points={points} />
+      )}
+    </>
+  );
+}
