@@ -26,6 +26,17 @@ export const serverEnvSchema = baseSchema
   .extend(dbPoolEnv.shape);
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
+
+const telemetrySchema = z.object({
+  OTEL_SERVICE_NAME: z.string().min(1).max(100).default("brisk-web"),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+});
+
+/** Read once by src/server/tracing.ts when the server process starts. */
+export function telemetryEnv(source: Record<string, string | undefined> = process.env) {
+  return parse(telemetrySchema, source);
+}
 export type BaseEnv = z.infer<typeof baseSchema>;
 
 type Source = Record<string, string | undefined>;

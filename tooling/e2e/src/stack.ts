@@ -23,12 +23,12 @@ export interface Stack {
 /**
  * The whole product for one test file: its own database (cloned from the migrated template,
  * then seeded), apps/api from its production bundle, apps/web from `next build`, and
- * Chromium. The fields are filled in by the time the file's tests run. `apiEnv` adds to (or
- * overrides) the api's environment.
+ * Chromium. The fields are filled in by the time the file's tests run. `apiEnv` and `webEnv`
+ * add to (or override) each server's environment.
  */
 export function useStack(
   seedOptions: SeedOptions,
-  options: { apiEnv?: Record<string, string> } = {},
+  options: { apiEnv?: Record<string, string>; webEnv?: Record<string, string> } = {},
 ): Stack {
   const database = useTestDatabase();
   const servers: Started[] = [];
@@ -60,7 +60,12 @@ export function useStack(
     const nextBin = path.join(root, "apps/web/node_modules/next/dist/bin/next");
     const site = startProcess(process.execPath, [nextBin, "start", "--port", String(webPort)], {
       cwd: path.join(root, "apps/web"),
-      env: { ...common, API_URL: `http://127.0.0.1:${apiPort}`, HOSTNAME: "127.0.0.1" },
+      env: {
+        ...common,
+        API_URL: `http://127.0.0.1:${apiPort}`,
+        HOSTNAME: "127.0.0.1",
+        ...options.webEnv,
+      },
     });
     servers.push(site);
     stack.web = `http://127.0.0.1:${webPort}`;
