@@ -1,0 +1,46 @@
+import { randomBytes } from "node:crypto";
+import { createUpstashBridge } from "./bridge";
+import { startRedisServer } from "./redis-server";
+
+export interface TestRedis {
+  /** UPSTASH_REDIS_REST_URL for @upstash/redis. */
+  restUrl: string;
+  /** UPSTASH_REDIS_REST_TOKEN for @upstash/redis. */
+  token: string;
+  /** The redis-server behind the bridge, for checks that bypass it. */
+  redisUrl: string;
+  /** An outage: the bridge stays up and answers errors until startRedis(). */
+  stopRedis(): Promise<void>;
+  startRedis(): Promise<void>;
+  /** Stops the bridge and redis-server. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A real redis-server behind the Upstash bridge, for tests of code that uses @upstash/redis.
+ * Start one per test file (beforeAll) and stop it in afterAll.
+ */
+export async function startTestRedis(): Promise<TestRedis> {
+  const redisServer = await startRedisServer();
+  const token = randomBytes(16).toString("hex");
+  const bridge = createUpstashBridge({ redisUrl: redisServer.url, token });
+  let port: number;
+  try {
+    port = await bridge.listen(0, "127.0.0.1");
+  } catch (error) {
+    await bridge.close();
+    await redisServer.stop();
+    throw error;
+  }
+  return {
+    restUrl: `http://127.0.0.1:${port}`,
+    token,
+    redisUrl: redisServer.url,
+    stopRedis: redisServer.stop,
+    startRedis: redisServer.start,
+    async stop() {
+      await bridge.close();
+      await redisServer.stop();
+    },
+  };
+}
