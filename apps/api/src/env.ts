@@ -21,13 +21,27 @@ export const envSchema = z
     OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
     // Traces at least this slow are kept in memory for the Ops page.
     SLOW_TRACE_MS: z.coerce.number().int().min(0).max(60_000).default(100),
+    // Two-tier cache. `off` exists to measure the uncached path (pnpm bench).
+    CACHE: z.enum(["on", "off"]).default("on"),
+    // Tier 2 (Redis over Upstash's REST protocol) is on when both are set; tier 1 alone if not.
+    UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/ }).optional(),
+    UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+    // Tier 1's TTL bounds how stale an instance may be after another instance's write.
+    CACHE_MEMORY_TTL_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+    CACHE_MEMORY_MAX_ENTRIES: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
+    CACHE_MEMORY_MAX_MB: z.coerce.number().int().min(1).max(4_096).default(64),
+    CACHE_REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(5_000).default(75),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     MIGRATE_ON_START: z
       .enum(["true", "false"])
       .default("true")
       .transform((v) => v === "true"),
   })
-  .extend(dbPoolEnv.shape);
+  .extend(dbPoolEnv.shape)
+  .refine((env) => !env.UPSTASH_REDIS_REST_URL === !env.UPSTASH_REDIS_REST_TOKEN, {
+    message: "Set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN together",
+    path: ["UPSTASH_REDIS_REST_TOKEN"],
+  });
 
 export type Env = z.infer<typeof envSchema>;
 

@@ -1,5 +1,6 @@
 import os from "node:os";
 import { createDb, poolOptionsFromEnv, runMigrations } from "@brisk/db";
+import { buildCache, warmCache } from "./cache";
 import { loadEnv } from "./env";
 import { createMetricsServer } from "./http/metrics-server";
 import { createApiServer } from "./http/server";
@@ -29,7 +30,10 @@ const log = createLogger(env.LOG_LEVEL);
 if (env.MIGRATE_ON_START) await runMigrations(env.DATABASE_URL);
 
 const pool = poolOptionsFromEnv(env);
-const metrics = createMetrics({ poolUsage: () => database.usage() });
+const metrics = createMetrics({
+  poolUsage: () => database.usage(),
+  cacheStats: () => cache.stats(),
+});
 const database = createDb({
   url: env.DATABASE_URL,
   pool,
@@ -42,10 +46,39 @@ const database = createDb({
 await database.warm();
 log.info({ pool, requestTimeoutMs: env.DB_REQUEST_TIMEOUT_MS }, "database pool ready");
 
+const cacheOn = env.CACHE === "on";
+const redis =
+  env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN
+    ? {
+        url: env.UPSTASH_REDIS_REST_URL,
+        token: env.UPSTASH_REDIS_REST_TOKEN,
+        timeoutMs: env.CACHE_REDIS_TIMEOUT_MS,
+      }
+    : undefined;
+const memory = {
+  ttlMs: env.CACHE_MEMORY_TTL_MS,
+  maxEntries: env.CACHE_MEMORY_MAX_ENTRIES,
+  maxBytes: env.CACHE_MEMORY_MAX_MB * 1024 * 1024,
+};
+const cache = buildCache(
+  cacheOn ? { memory, redis, observer: telemetryOn ? metrics.cache : undefined } : {},
+);
+log.info(
+  cacheOn
+    ? {
+        cache: redis ? "memory + redis" : "memory only (set UPSTASH_REDIS_REST_URL for redis)",
+        memory,
+        redis: redis && { url: redis.url, timeoutMs: redis.timeoutMs },
+      }
+    : { cache: "off" },
+  "cache configured",
+);
+
 const api = createApiServer({
   router: appRouter,
   createContext: createContextFactory({
     db: database.db,
+    cache,
     log,
     requestTimeoutMs: env.DB_REQUEST_TIMEOUT_MS,
     exposeErrors: env.NODE_ENV === "development",
@@ -58,7 +91,7 @@ const api = createApiServer({
       : undefined,
   }),
   log,
-  readiness: { sql: database.sql },
+  readiness: { sql: database.sql, isWarm: () => warm },
 });
 const port = await api.listen(env.PORT, env.HOST);
 const metricsServer = createMetricsServer(metrics.registry);
@@ -78,9 +111,24 @@ async function shutdown(signal: string) {
   log.info({ signal }, "shutting down");
   const { outcome, abandoned } = await api.drain(env.SHUTDOWN_TIMEOUT_MS);
   if (outcome === "timeout") log.warn({ abandoned }, "shutdown deadline passed");
+  cache.close();
   await Promise.all([database.close(), metricsServer.close(), tracing?.shutdown()]);
   log.info("stopped");
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
+
+// Listening already (so /healthz answers), ready only once warm. A failed warm-up (the
+// database went away meanwhile) is retried: readiness must not stay false for good.
+let warm = !cacheOn;
+while (!warm && !stopping) {
+  try {
+    await warmCache(cache, database.db);
+    warm = true;
+    log.info(cache.stats(), "cache warmed");
+  } catch (error) {
+    log.error({ err: error }, "cache warm-up failed; retrying in 2 s");
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+}

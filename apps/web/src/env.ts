@@ -22,8 +22,18 @@ const baseSchema = z.object({
 });
 
 export const serverEnvSchema = baseSchema
-  .extend({ DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }) })
-  .extend(dbPoolEnv.shape);
+  .extend({
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+    // The api's Redis tier, shared: server renders read what the api cached.
+    UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/ }).optional(),
+    UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+    CACHE_REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(5_000).default(75),
+  })
+  .extend(dbPoolEnv.shape)
+  .refine((env) => !env.UPSTASH_REDIS_REST_URL === !env.UPSTASH_REDIS_REST_TOKEN, {
+    message: "Set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN together",
+    path: ["UPSTASH_REDIS_REST_TOKEN"],
+  });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
 

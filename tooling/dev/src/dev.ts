@@ -129,4 +129,9 @@ const [apiUp, webUp] = await Promise.all([
 ]);
 say(`api  ${apiUp ? "ready" : "NOT ready"}  ${apiUrl}/trpc  (health ${apiUrl}/readyz)`);
 say(`web  ${webUp ? "ready" : "NOT ready"}  http://localhost:${env.WEB_PORT}`);
+say(
+  env.UPSTASH_REDIS_REST_URL
+    ? `cache: in-process tier + Redis at ${env.UPSTASH_REDIS_REST_URL}`
+    : "cache: in-process tier only (for Redis: `pnpm bridge --with-redis`, then set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN)",
+);
 say("Ctrl-C stops everything");

@@ -9,6 +9,8 @@ const schema = z.object({
   API_PORT: z.coerce.number().int().min(1).max(65_535).default(3001),
   WEB_PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   BRISK_DATA_DIR: z.string().default(path.join(root, ".data")),
+  // Passed through to the api and the dashboard, which validate them; read here to say so.
+  UPSTASH_REDIS_REST_URL: z.url().optional(),
 });
 
 export function loadDevEnv() {

@@ -5,6 +5,8 @@ import type postgres from "postgres";
 export interface Readiness {
   sql: postgres.Sql;
   isDraining: () => boolean;
+  /** False until boot work (the cache warm-up) is done; absent when there is none. */
+  isWarm?: () => boolean;
 }
 
 function json(res: ServerResponse, status: number, body: unknown) {
@@ -17,9 +19,10 @@ export function healthz(res: ServerResponse) {
   json(res, 200, { status: "ok" });
 }
 
-/** Ready for traffic: database reachable, migrations applied, and not shutting down. */
+/** Ready for traffic: warmed up, database reachable, migrations applied, not shutting down. */
 export async function readyz(res: ServerResponse, deps: Readiness) {
   if (deps.isDraining()) return json(res, 503, { status: "draining" });
+  if (deps.isWarm && !deps.isWarm()) return json(res, 503, { status: "warming up" });
   try {
     const applied = await Promise.race([
       migrationsApplied(deps.sql),

@@ -7,6 +7,7 @@ import { seed } from "@brisk/db/seed";
 import pino from "pino";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCache } from "../cache/cache";
 import { createContextFactory } from "../trpc/context";
 import { appRouter } from "../trpc/router";
 import { createApiServer } from "./server";
@@ -38,6 +39,7 @@ beforeAll(async () => {
     router: appRouter,
     createContext: createContextFactory({
       db: pool.db,
+      cache: createCache({}),
       log,
       requestTimeoutMs: DEADLINE_MS,
       exposeErrors: false,

@@ -3,6 +3,7 @@ import { useTestDatabase } from "@brisk/db/testing/database";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { createCache } from "../cache/cache";
 import { createContextFactory } from "../trpc/context";
 import { createTRPCRouter, publicProcedure } from "../trpc/init";
 import { appRouter } from "../trpc/router";
@@ -41,6 +42,7 @@ async function start(exposeErrors = false, log = pino({ level: "silent" })) {
     router,
     createContext: createContextFactory({
       db: database.handle.db,
+      cache: createCache({}),
       log,
       requestTimeoutMs: 5_000,
       exposeErrors,

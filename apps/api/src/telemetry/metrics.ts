@@ -1,5 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { BreakerState } from "../cache/breaker";
+import type { CacheObserver } from "../cache/observer";
 
 export interface PoolUsage {
   max: number;
@@ -9,14 +11,26 @@ export interface PoolUsage {
   waiting: number;
 }
 
+export interface CacheStats {
+  memory?: { entries: number; bytes: number } | undefined;
+  breaker?: BreakerState | undefined;
+  pendingInvalidations: number;
+}
+
 /** From 1 ms to 10 s: the range between a cached read and the alerting threshold's tenfold. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** A Redis round trip: sub-millisecond on a LAN, the command timeout (≈75 ms) at worst. */
+const REDIS_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25];
+const BREAKER_STATES: BreakerState[] = ["closed", "half-open", "open"];
 
 /**
  * Every Prometheus metric of apps/api, in one registry. Later parts (cache, external calls,
  * jobs) add theirs here. Names follow Prometheus conventions: base units, `_total` counters.
  */
-export function createMetrics(options: { poolUsage: () => Promise<PoolUsage> }) {
+export function createMetrics(options: {
+  poolUsage: () => Promise<PoolUsage>;
+  cacheStats?: () => CacheStats;
+}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "brisk_", eventLoopMonitoringPrecision: 10 });
 
@@ -93,8 +107,94 @@ export function createMetrics(options: { poolUsage: () => Promise<PoolUsage> }) 
     },
   });
 
+  const cacheLookups = new Counter({
+    name: "brisk_cache_lookups_total",
+    help: "Cache lookups by tier (memory, redis), TTL class and result (hit, miss).",
+    labelNames: ["tier", "class", "result"] as const,
+    registers: [registry],
+  });
+  const cacheLoadDuration = new Histogram({
+    name: "brisk_cache_load_duration_seconds",
+    help: "Time the loader behind a cache miss took (the database work a hit saves).",
+    labelNames: ["class"] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const cacheCorrupt = new Counter({
+    name: "brisk_cache_corrupt_entries_total",
+    help: "Entries read back from Redis that failed their schema and were treated as misses.",
+    labelNames: ["class"] as const,
+    registers: [registry],
+  });
+  const redisDuration = new Histogram({
+    name: "brisk_cache_redis_command_duration_seconds",
+    help: "Redis round trips by command and outcome (ok, error, timeout).",
+    labelNames: ["command", "outcome"] as const,
+    buckets: REDIS_BUCKETS,
+    registers: [registry],
+  });
+  const redisRefused = new Counter({
+    name: "brisk_cache_redis_refused_total",
+    help: "Redis commands not sent because the circuit breaker was open.",
+    labelNames: ["command"] as const,
+    registers: [registry],
+  });
+  const cacheStats = () => options.cacheStats?.();
+  new Gauge({
+    name: "brisk_cache_breaker_state",
+    help: "The Redis circuit breaker: 1 for the state it is in (closed, half-open, open).",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    collect() {
+      const breaker = cacheStats()?.breaker;
+      if (!breaker) return;
+      for (const state of BREAKER_STATES) this.set({ state }, state === breaker ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: "brisk_cache_pending_invalidations",
+    help: "Scopes whose invalidation could not reach Redis yet and is being retried.",
+    registers: [registry],
+    collect() {
+      this.set(cacheStats()?.pendingInvalidations ?? 0);
+    },
+  });
+  new Gauge({
+    name: "brisk_cache_memory_entries",
+    help: "Entries in the in-process tier.",
+    registers: [registry],
+    collect() {
+      this.set(cacheStats()?.memory?.entries ?? 0);
+    },
+  });
+  new Gauge({
+    name: "brisk_cache_memory_bytes",
+    help: "Bytes (of JSON) held by the in-process tier.",
+    registers: [registry],
+    collect() {
+      this.set(cacheStats()?.memory?.bytes ?? 0);
+    },
+  });
+
+  const cache: CacheObserver = {
+    lookup(tier, ttl, hit) {
+      cacheLookups.inc({ tier, class: ttl, result: hit ? "hit" : "miss" });
+    },
+    loaded(ttl, seconds) {
+      cacheLoadDuration.observe({ class: ttl }, seconds);
+    },
+    corrupt(ttl) {
+      cacheCorrupt.inc({ class: ttl });
+    },
+    redisCommand(command, seconds, outcome) {
+      if (outcome === "refused") redisRefused.inc({ command });
+      else redisDuration.observe({ command, outcome }, seconds);
+    },
+  };
+
   return {
     registry,
+    cache,
     /** Starts timing one procedure call; the returned function records its outcome. */
     procedureStarted(procedure: string, type: string) {
       const stopTimer = rpcDuration.startTimer({ procedure, type });

@@ -15,6 +15,23 @@ export interface OpsPoint {
   eventLoopLagP99Ms: number;
   eventLoopUtilization: number;
   rssMb: number;
+  cache: {
+    /** Cached reads per second (each one tier-1 lookup). */
+    readsPerSecond: number;
+    /** Share of reads answered from memory or Redis; null with no reads. */
+    hitRatio: number | null;
+    memoryHitRatio: number | null;
+    /** Failed or timed-out Redis commands per second. */
+    redisErrorsPerSecond: number;
+    breaker: "closed" | "half-open" | "open" | null;
+  };
+}
+
+interface CacheCounts {
+  memoryHits: number;
+  memoryMisses: number;
+  redisHits: number;
+  redisErrors: number;
 }
 
 interface MetricValue {
@@ -51,6 +68,7 @@ function quantile(buckets: [number, number][], total: number, q: number): number
 export function createOpsSeries(registry: Registry, options: { everyMs: number; points: number }) {
   const points: OpsPoint[] = [];
   let previous: Snapshot | undefined;
+  let previousCache: CacheCounts | undefined;
   let previousAt = performance.now();
 
   async function sample() {
@@ -82,6 +100,22 @@ export function createOpsSeries(registry: Registry, options: { everyMs: number; 
       e.buckets.set(bound, (e.buckets.get(bound) ?? 0) + v.value);
     }
 
+    const lookups = (tier: string, result: string) =>
+      values("brisk_cache_lookups_total")
+        .filter((v) => v.labels.tier === tier && v.labels.result === result)
+        .reduce((sum, v) => sum + v.value, 0);
+    const cacheCounts: CacheCounts = {
+      memoryHits: lookups("memory", "hit"),
+      memoryMisses: lookups("memory", "miss"),
+      redisHits: lookups("redis", "hit"),
+      redisErrors: values("brisk_cache_redis_command_duration_seconds")
+        .filter((v) => v.metricName?.endsWith("_count") && v.labels.outcome !== "ok")
+        .reduce((sum, v) => sum + v.value, 0),
+    };
+    const since = (key: keyof CacheCounts) => cacheCounts[key] - (previousCache?.[key] ?? 0);
+    const reads = since("memoryHits") + since("memoryMisses");
+    const breaker = values("brisk_cache_breaker_state").find((v) => v.value === 1)?.labels.state;
+
     const now = performance.now();
     const seconds = (now - previousAt) / 1000;
     const procedures: OpsPoint["procedures"] = [];
@@ -103,6 +137,7 @@ export function createOpsSeries(registry: Registry, options: { everyMs: number; 
       });
     }
     previous = snapshot;
+    previousCache = cacheCounts;
     previousAt = now;
     points.push({
       at: new Date().toISOString(),
@@ -116,6 +151,13 @@ export function createOpsSeries(registry: Registry, options: { everyMs: number; 
       eventLoopLagP99Ms: gauge("brisk_nodejs_eventloop_lag_p99_seconds") * 1000,
       eventLoopUtilization: gauge("brisk_nodejs_eventloop_utilization_ratio"),
       rssMb: gauge("brisk_process_resident_memory_bytes") / 1024 / 1024,
+      cache: {
+        readsPerSecond: reads / seconds,
+        hitRatio: reads === 0 ? null : (since("memoryHits") + since("redisHits")) / reads,
+        memoryHitRatio: reads === 0 ? null : since("memoryHits") / reads,
+        redisErrorsPerSecond: since("redisErrors") / seconds,
+        breaker: (breaker as OpsPoint["cache"]["breaker"] | undefined) ?? null,
+      },
     });
     if (points.length > options.points) points.shift();
   }

@@ -1,4 +1,5 @@
 import type { Database } from "@brisk/db";
+import type { Cache } from "../cache/cache";
 import type { Logger } from "../logger";
 import type { Metrics } from "../telemetry/metrics";
 import type { OpsSeries } from "../telemetry/ops-series";
@@ -15,6 +16,8 @@ import { createLoaders, type Loaders } from "./loaders";
 /** What every procedure can reach. Built once per request, so nothing leaks across users. */
 export interface Context {
   db: Database;
+  /** Read-through cache for hot answers; writes invalidate it after they commit. */
+  cache: Cache;
   log: Logger;
   requestId: string;
   /** Batched lookups by id, fresh for this request. */
@@ -30,6 +33,7 @@ export interface Context {
 
 export interface ContextDeps {
   db: Database;
+  cache: Cache;
   log: Logger;
   requestTimeoutMs: number;
   exposeErrors: boolean;
@@ -40,6 +44,7 @@ export interface ContextDeps {
 export function createContextFactory(deps: ContextDeps) {
   return (requestId: string): Context => ({
     db: deps.db,
+    cache: deps.cache,
     requestId,
     loaders: createLoaders(deps.db),
     requestTimeoutMs: deps.requestTimeoutMs,

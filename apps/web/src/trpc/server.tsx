@@ -5,6 +5,7 @@ import { createTRPCOptionsProxy, type TRPCQueryOptions } from "@trpc/tanstack-re
 import { headers } from "next/headers";
 import { cache, type ReactNode } from "react";
 import { serverEnv } from "@/env";
+import { getCache } from "@/server/cache";
 import { getDb } from "@/server/db";
 import { getLogger } from "@/server/log";
 import { makeQueryClient } from "./query-client";
@@ -23,6 +24,7 @@ function contextFactory() {
     const env = serverEnv();
     globalForCtx.__briskWebContextFactory = createContextFactory({
       db: getDb().db,
+      cache: getCache(),
       log: getLogger(),
       requestTimeoutMs: env.DB_REQUEST_TIMEOUT_MS,
       exposeErrors: env.NODE_ENV === "development",

@@ -117,7 +117,10 @@ export async function insertPost(tx: Executor, authorId: number, input: PostInpu
   return row!.id;
 }
 
-/** Updates the fields given; returns false when no such post exists. */
+/**
+ * Updates the fields given. Returns the post's author (whose cached posts the write changes),
+ * or null when no such post exists.
+ */
 export async function updatePost(tx: Executor, id: number, input: Partial<PostInput>) {
   const { tagIds, ...fields } = input;
   const [row] = await tx
@@ -133,15 +136,19 @@ export async function updatePost(tx: Executor, id: number, input: Partial<PostIn
       updatedAt: new Date(),
     })
     .where(eq(posts.id, id))
-    .returning({ id: posts.id });
-  if (!row) return false;
+    .returning({ authorId: posts.authorId });
+  if (!row) return null;
   if (tagIds) await replaceTags(tx, id, tagIds);
-  return true;
+  return row.authorId;
 }
 
+/** Returns the deleted post's author, or null when no such post exists. */
 export async function deletePost(tx: Executor, id: number) {
-  const rows = await tx.delete(posts).where(eq(posts.id, id)).returning({ id: posts.id });
-  return rows.length > 0;
+  const [row] = await tx
+    .delete(posts)
+    .where(eq(posts.id, id))
+    .returning({ authorId: posts.authorId });
+  return row?.authorId ?? null;
 }
 
 /** Tag ids that do not exist, so a write can refuse them with a field error. */

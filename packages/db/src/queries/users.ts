@@ -1,5 +1,5 @@
 import { asc, desc, eq, gt, type Placeholder, sql } from "drizzle-orm";
-import type { Database } from "../client";
+import type { Database, Executor } from "../client";
 import { posts, users } from "../schema";
 
 const userColumns = { id: true, name: true, role: true, createdAt: true } as const;
@@ -79,4 +79,14 @@ export async function listUsersWithPosts(db: Database, params: ListUsersParams) 
 
 export function getUsersWithPosts(db: Database, params: { ids: number[]; postsLimit: number }) {
   return queriesFor(db).usersWithPosts.execute(params);
+}
+
+/** Renames a user; null when no such user exists. */
+export async function updateUserName(tx: Executor, id: number, name: string) {
+  const [row] = await tx
+    .update(users)
+    .set({ name, updatedAt: new Date() })
+    .where(eq(users.id, id))
+    .returning({ id: users.id, name: users.name });
+  return row ?? null;
 }

@@ -7,6 +7,7 @@ import {
   updatePost,
 } from "@brisk/db/queries/posts";
 import type { TRPCRouterRecord } from "@trpc/server";
+import { scopes } from "../../cache/entries";
 import {
   createPostInput,
   deletePostInput,
@@ -48,6 +49,11 @@ function notFound(id: number): never {
   throw new TRPCError({ code: "NOT_FOUND", message: `No post with id ${id}` });
 }
 
+/** A post shows in its author's detail and in the authors list: both drop after a write. */
+function postScopes(authorId: number) {
+  return [scopes.user(authorId), scopes.usersList];
+}
+
 export const postsRouter = {
   list: publicProcedure.input(listPostsInput).query(async ({ ctx, input }) => {
     const page = await listPosts(ctx.db, {
@@ -68,22 +74,25 @@ export const postsRouter = {
       refuseUnknownTags(await unknownTagIds(tx, post.tagIds));
       return insertPost(tx, authorId, post);
     }).catch(refuseMissingReference);
+    await ctx.cache.invalidate(postScopes(authorId));
     return (await getPost(ctx.db, id))!;
   }),
 
   update: publicProcedure.input(updatePostInput).mutation(async ({ ctx, input }) => {
     const { id, ...changes } = input;
-    const found = await writeWithin(ctx, async (tx) => {
+    const authorId = await writeWithin(ctx, async (tx) => {
       if (changes.tagIds) refuseUnknownTags(await unknownTagIds(tx, changes.tagIds));
       return updatePost(tx, id, changes);
     }).catch(refuseMissingReference);
-    if (!found) notFound(id);
+    if (authorId === null) notFound(id);
+    await ctx.cache.invalidate(postScopes(authorId));
     return (await getPost(ctx.db, id))!;
   }),
 
   delete: publicProcedure.input(deletePostInput).mutation(async ({ ctx, input }) => {
-    const found = await writeWithin(ctx, (tx) => deletePost(tx, input.id));
-    if (!found) notFound(input.id);
+    const authorId = await writeWithin(ctx, (tx) => deletePost(tx, input.id));
+    if (authorId === null) notFound(input.id);
+    await ctx.cache.invalidate(postScopes(authorId));
     return { id: input.id };
   }),
 } satisfies TRPCRouterRecord;
