@@ -4,12 +4,12 @@ import type { RouterOutputs } from "@brisk/api-contract";
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
+import { describedBy, FieldError } from "@/components/field-error";
 import type { PostStatus } from "@/features/posts/filter";
 import { apiMessage, type FieldErrors, fieldErrorsOf } from "@/lib/api-errors";
 import { useTRPC } from "@/trpc/react";
 import { CoverSection } from "./cover-section";
 import { DeletePost } from "./delete-post";
-import { describedBy, FieldError } from "./field-error";
 import { TagPicker } from "./tag-picker";
 import { usePostsChanged } from "./use-posts-changed";
 

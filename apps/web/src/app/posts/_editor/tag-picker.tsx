@@ -1,6 +1,6 @@
 import type { RouterOutputs } from "@brisk/api-contract";
+import { describedBy, FieldError } from "@/components/field-error";
 import { tagColour } from "@/features/posts/tag-chip";
-import { describedBy, FieldError } from "./field-error";
 
 type Tag = RouterOutputs["tags"]["list"][number];
 
