@@ -21,6 +21,12 @@ export function Headline({ point }: { point: OpsPoint }) {
         alert={now.errorRatio > alerts.errorRatio}
       />
       <Stat
+        label="Cache hit ratio"
+        value={now.cache.hitRatio === null ? "–" : formatPercent(now.cache.hitRatio)}
+        note={cacheNote(now.cache)}
+        alert={now.cache.breaker === "open"}
+      />
+      <Stat
         label="DB pool busy"
         value={`${now.pool.busy} / ${now.pool.max}`}
         note={`${now.pool.idle} idle · ${now.pool.waiting} waiting`}
@@ -34,6 +40,12 @@ export function Headline({ point }: { point: OpsPoint }) {
       />
     </dl>
   );
+}
+
+function cacheNote(cache: OpsPoint["cache"]): string {
+  if (cache.breaker === "open") return "Redis unreachable: memory and database only";
+  if (cache.breaker === null) return "memory tier only";
+  return `${formatRate(cache.readsPerSecond, "reads/s")} · Redis ${cache.breaker}`;
 }
 
 function Stat({

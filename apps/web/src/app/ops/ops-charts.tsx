@@ -5,6 +5,7 @@ import { LineChart } from "@/features/ops/chart";
 import { formatMb, formatMs, formatPercent, formatRate } from "@/features/ops/format";
 import { alerts, type OpsPoint } from "@/features/ops/queries";
 import {
+  cacheSeries,
   errorSeries,
   eventLoopSeries,
   latencySeries,
@@ -81,6 +82,19 @@ export function OpsCharts({ points }: { points: OpsPoint[] }) {
           thresholds={[
             { value: alerts.errorRatio * 100, label: `alert ${formatPercent(alerts.errorRatio)}` },
           ]}
+        />
+      </ChartCard>
+
+      <ChartCard
+        title="Cache hit ratio"
+        note="Reads answered from memory or Redis (left axis), and cached reads per second (right)"
+      >
+        <LineChart
+          label="Cache hit ratio in percent, from both tiers and from memory alone, and reads per second"
+          times={times}
+          series={cacheSeries(points)}
+          left={{ ...percent, max: 100 }}
+          right={{ unit: "reads/s", format: (v: number) => formatRate(v, "reads/s") }}
         />
       </ChartCard>
 

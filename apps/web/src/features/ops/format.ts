@@ -7,8 +7,8 @@ export function formatMs(ms: number): string {
   return `${trim(ms, 2)} ms`;
 }
 
-export function formatRate(perSecond: number): string {
-  return `${trim(perSecond, perSecond >= 100 ? 0 : perSecond >= 10 ? 1 : 2)} req/s`;
+export function formatRate(perSecond: number, unit = "req/s"): string {
+  return `${trim(perSecond, perSecond >= 100 ? 0 : perSecond >= 10 ? 1 : 2)} ${unit}`;
 }
 
 /** A ratio (0..1) as a percentage. */

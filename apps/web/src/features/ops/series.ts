@@ -28,6 +28,9 @@ export const colours = {
   lag: "#9333ea",
   utilisation: "#0891b2",
   rss: "#2f5bea",
+  hits: "#0e9f6e",
+  memoryHits: "#2f5bea",
+  reads: "#5d6675",
 } as const;
 
 export function pointTimes(points: OpsPoint[]): number[] {
@@ -136,6 +139,34 @@ export function memorySeries(points: OpsPoint[]): Series[] {
   ];
 }
 
+/** Hit ratios in percent (gaps where nothing was read), and cached reads per second. */
+export function cacheSeries(points: OpsPoint[]): Series[] {
+  const percent = (ratio: number | null) => (ratio === null ? null : ratio * 100);
+  return [
+    {
+      key: "hits",
+      label: "Hit ratio",
+      colour: colours.hits,
+      strong: true,
+      values: points.map((point) => percent(point.cache.hitRatio)),
+    },
+    {
+      key: "memory",
+      label: "From memory",
+      colour: colours.memoryHits,
+      values: points.map((point) => percent(point.cache.memoryHitRatio)),
+    },
+    {
+      key: "reads",
+      label: "Reads/s",
+      colour: colours.reads,
+      dashed: true,
+      axis: "right",
+      values: points.map((point) => point.cache.readsPerSecond),
+    },
+  ];
+}
+
 export function totalRps(point: OpsPoint): number {
   return point.procedures.reduce((sum, p) => sum + p.rps, 0);
 }
@@ -156,5 +187,6 @@ export function headline(point: OpsPoint) {
     errorRatio: rps === 0 ? 0 : failing / rps,
     pool: point.pool,
     lagMs: point.eventLoopLagP99Ms,
+    cache: point.cache,
   };
 }
