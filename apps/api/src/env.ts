@@ -26,8 +26,8 @@ export const envSchema = z
     // Tier 2 (Redis over Upstash's REST protocol) is on when both are set; tier 1 alone if not.
     UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/ }).optional(),
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
-    // Tier 1's TTL bounds how stale an instance may be after another instance's write.
-    CACHE_MEMORY_TTL_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+    // How long an instance may answer from memory after another instance's write.
+    CACHE_MAX_STALE_MS: z.coerce.number().int().min(250).max(60_000).default(5_000),
     CACHE_MEMORY_MAX_ENTRIES: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
     CACHE_MEMORY_MAX_MB: z.coerce.number().int().min(1).max(4_096).default(64),
     CACHE_REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(5_000).default(75),

@@ -56,7 +56,7 @@ const redis =
       }
     : undefined;
 const memory = {
-  ttlMs: env.CACHE_MEMORY_TTL_MS,
+  maxStaleMs: env.CACHE_MAX_STALE_MS,
   maxEntries: env.CACHE_MEMORY_MAX_ENTRIES,
   maxBytes: env.CACHE_MEMORY_MAX_MB * 1024 * 1024,
 };
@@ -124,6 +124,7 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 let warm = !cacheOn;
 while (!warm && !stopping) {
   try {
+    await cache.start();
     await warmCache(cache, database.db);
     warm = true;
     log.info(cache.stats(), "cache warmed");

@@ -50,7 +50,10 @@ export async function startTestApi(options: {
     onStatement: observeStatements(metrics, "test"),
   });
   const cache = buildCache({ ...options.cache, observer: metrics.cache });
-  if (options.cache) await warmCache(cache, handle.db);
+  if (options.cache) {
+    await cache.start();
+    await warmCache(cache, handle.db);
+  }
   const log = pino({ level: "silent" });
   const api = createApiServer({
     router: options.router ?? appRouter,

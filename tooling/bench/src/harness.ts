@@ -7,6 +7,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmbeddedPostgres } from "@brisk/db/embedded";
 import { seedWithProgress } from "@brisk/db/seed-cli";
+import { createUpstashBridge } from "@brisk/upstash-bridge";
+import { startRedisServer } from "@brisk/upstash-bridge/redis-server";
 import postgres from "postgres";
 import type { Workload } from "./workloads";
 
@@ -49,12 +51,14 @@ export function rssMb(pid: number): number {
 export function createHarness(options: { name: string; limitMs: number }) {
   const children = new Set<ChildProcess>();
   let stopPostgres: (() => Promise<void>) | null = null;
+  let stopRedis: (() => Promise<void>) | null = null;
   const dataDir = path.join(os.tmpdir(), `brisk-${options.name}-${process.pid}`);
 
   async function cleanup() {
     for (const child of children) child.kill("SIGKILL");
-    await stopPostgres?.();
+    await Promise.all([stopPostgres?.(), stopRedis?.()]);
     stopPostgres = null;
+    stopRedis = null;
     await rm(dataDir, { recursive: true, force: true });
   }
 
@@ -106,6 +110,21 @@ export function createHarness(options: { name: string; limitMs: number }) {
       return databaseUrl;
     },
 
+    /**
+     * Debian's redis-server (no persistence) behind the Upstash REST bridge, as the cached
+     * variant's tier 2; returns what UPSTASH_REDIS_REST_URL and _TOKEN must be.
+     */
+    async startRedis(): Promise<{ url: string; token: string }> {
+      const redis = await startRedisServer();
+      const token = "bench";
+      const bridge = createUpstashBridge({ redisUrl: redis.url, token });
+      stopRedis = async () => {
+        await bridge.close();
+        await redis.stop();
+      };
+      return { url: `http://127.0.0.1:${await bridge.listen(0, "127.0.0.1")}`, token };
+    },
+
     /** `pnpm --filter @brisk/api build` → apps/api/dist/main.js; its output only on failure. */
     buildApi(): Promise<void> {
       say(`${options.name}: building apps/api`);
@@ -118,7 +137,13 @@ export function createHarness(options: { name: string; limitMs: number }) {
     },
 
     /** Runs the load generator (src/load.ts) as its own process and reads its one JSON line. */
-    load(spec: { base: string; workload: Workload; connections: number; seconds: number }) {
+    load(spec: {
+      base: string;
+      workload: Workload;
+      connections: number;
+      seconds: number;
+      sweep?: boolean;
+    }) {
       return new Promise<LoadResult>((resolve, reject) => {
         const child = track(
           process.execPath,

@@ -65,6 +65,8 @@ await harness.run(async () => {
         LOG_LEVEL: "warn",
         MIGRATE_ON_START: "false",
         METRICS_PORT: "0",
+        // The uncached path: with the cache on, W1 would be a map lookup.
+        CACHE: "off",
         PORT: String(port),
       },
       stdio: ["ignore", "ignore", "inherit"],

@@ -7,7 +7,7 @@ import type { Workload } from "./workloads";
 
 export interface Row {
   workload: Workload;
-  variant: "brisk" | "brisk-notel" | "naive" | "ceiling";
+  variant: "brisk" | "brisk-notel" | "brisk-cached" | "naive" | "ceiling" | "ceiling-memory";
   rps: number;
   p50_ms: number;
   p99_ms: number;
@@ -29,7 +29,7 @@ function telemetryCost(rows: Row[], workload: Workload) {
   return r === null ? null : 1 - r;
 }
 
-export function ratios(rows: Row[]) {
+export function ratios(rows: Row[], noSql: Partial<Record<Workload, number>>) {
   return {
     "W1 brisk/ceiling req/s": ratio(
       find(rows, "W1", "brisk")?.rps,
@@ -45,10 +45,23 @@ export function ratios(rows: Row[]) {
     ),
     "W1 telemetry cost": telemetryCost(rows, "W1"),
     "W2 telemetry cost": telemetryCost(rows, "W2"),
+    "W2 brisk-cached/ceiling-memory req/s": ratio(
+      find(rows, "W2", "brisk-cached")?.rps,
+      find(rows, "W2", "ceiling-memory")?.rps,
+    ),
+    "W2 brisk-cached/brisk req/s": ratio(
+      find(rows, "W2", "brisk-cached")?.rps,
+      find(rows, "W2", "brisk")?.rps,
+    ),
+    "W2 brisk-cached reads with no SQL": noSql.W2 ?? null,
   };
 }
 
-const PERCENTAGES = new Set(["W1 telemetry cost", "W2 telemetry cost"]);
+const PERCENTAGES = new Set([
+  "W1 telemetry cost",
+  "W2 telemetry cost",
+  "W2 brisk-cached reads with no SQL",
+]);
 
 function formatRatio(name: string, value: number | null) {
   if (value === null) return "n/a";
@@ -75,8 +88,10 @@ function chart(rows: Row[]): string {
   const colours: Record<Row["variant"], string> = {
     brisk: "#2563eb",
     "brisk-notel": "#93c5fd",
+    "brisk-cached": "#16a34a",
     naive: "#dc2626",
     ceiling: "#6b7280",
+    "ceiling-memory": "#9ca3af",
   };
   const bars = rows.map((r, i) => {
     const y = 30 + i * (barHeight + gap);
@@ -98,12 +113,13 @@ ${bars.join("\n")}
 export async function writeReport(options: {
   root: string;
   rows: Row[];
+  noSql: Partial<Record<Workload, number>>;
   transformers: TransformerFigures[];
   jsonFile: string | undefined;
   args: BenchArgs;
 }) {
   const { rows, transformers } = options;
-  const r = ratios(rows);
+  const r = ratios(rows, options.noSql);
   const ratioLines = Object.entries(r).map(
     ([name, value]) => `- ${name}: ${formatRatio(name, value)}`,
   );
@@ -115,7 +131,7 @@ export async function writeReport(options: {
     "",
     `Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}; ` +
       `${options.args.connections} connections, ${options.args.duration} s per point after ${options.args.warmup} s warm-up.`,
-    "Dataset: 10,000 users × 10 posts, 50 tags. W1: 100 users with their 10 latest posts. W2: one user by random id (uncached).",
+    "Dataset: 10,000 users × 10 posts, 50 tags. W1: 100 users with their 10 latest posts. W2: one user by random id, uncached (`brisk`, cache off) and through both cache tiers (`brisk-cached`, Redis behind the Upstash bridge on the same machine).",
     "",
     table(rows),
     "",

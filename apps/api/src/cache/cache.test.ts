@@ -6,6 +6,7 @@ import { type CacheEntry, createCache } from "./cache";
 import { createMemoryTier } from "./memory-tier";
 import type { CacheObserver, RedisOutcome } from "./observer";
 import { createRedisTier } from "./redis-tier";
+import { createInvalidationSync } from "./sync";
 
 let redis: TestRedis;
 let raw: Redis;
@@ -37,26 +38,36 @@ function recorder() {
   return { observer, count: (name: string) => counts.get(name) ?? 0 };
 }
 
-/** One api instance's cache: its own memory tier, the shared Redis under `prefix`. */
-function instance(prefix: string, options: { memoryTtlMs?: number; timeoutMs?: number } = {}) {
+const started: { close(): void }[] = [];
+afterAll(() => {
+  for (const cache of started) cache.close();
+});
+
+/**
+ * One api instance's cache: its own memory tier, the shared Redis under `prefix`, and the
+ * poller that keeps its memory in step with other instances' writes within `maxStaleMs`.
+ */
+async function instance(prefix: string, options: { maxStaleMs?: number; timeoutMs?: number } = {}) {
   const seen = recorder();
+  const now = () => performance.now();
   const redisTier = createRedisTier({
     url: redis.restUrl,
     token: redis.token,
     prefix,
     timeoutMs: options.timeoutMs ?? 75,
-    now: () => performance.now(),
+    now,
     observer: seen.observer,
   });
-  const cache = createCache({
-    memory: createMemoryTier({
-      ttlMs: options.memoryTtlMs ?? 60_000,
-      maxEntries: 1_000,
-      maxBytes: 1_000_000,
-    }),
+  const memory = createMemoryTier({ ttlMs: 60_000, maxEntries: 1_000, maxBytes: 1_000_000 });
+  const sync = createInvalidationSync({
+    memory,
     redis: redisTier,
-    observer: seen.observer,
+    boundMs: options.maxStaleMs ?? 60_000,
+    now,
   });
+  const cache = createCache({ memory, redis: redisTier, sync, observer: seen.observer });
+  await cache.start();
+  started.push(cache);
   return { cache, redisTier, ...seen };
 }
 
@@ -82,8 +93,8 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000
 describe("cache", () => {
   it("serves a repeat read from memory, and another instance's read from Redis", async () => {
     const prefix = `t${++sequence}:`;
-    const a = instance(prefix);
-    const b = instance(prefix);
+    const a = await instance(prefix);
+    const b = await instance(prefix);
     const e = entry();
     const load = loader(value(1));
 
@@ -100,7 +111,7 @@ describe("cache", () => {
   });
 
   it("calls the loader once for 100 concurrent misses on one key", async () => {
-    const { cache } = instance(`t${++sequence}:`);
+    const { cache } = await instance(`t${++sequence}:`);
     const e = entry();
     let calls = 0;
     const load = async () => {
@@ -134,21 +145,21 @@ describe("cache", () => {
     const load = loader(value(3));
 
     await raw.set(`${prefix}e:${e.key}`, "{not json");
-    const first = instance(prefix);
+    const first = await instance(prefix);
     expect(await first.cache.getOrLoad(e, load)).toEqual(value(3));
     expect(first.count("corrupt")).toBe(1);
 
     await raw.set(`${prefix}e:${e.key}`, JSON.stringify({ g: [0], d: { n: "three" } }));
-    const second = instance(prefix);
+    const second = await instance(prefix);
     expect(await second.cache.getOrLoad(e, load)).toEqual(value(3));
     expect(second.count("corrupt")).toBe(1);
     expect(load.calls).toBe(2);
   });
 
-  it("after a write, the writer reloads at once and others within their memory TTL", async () => {
+  it("after a write, the writer reloads at once and others within maxStaleMs", async () => {
     const prefix = `t${++sequence}:`;
-    const writer = instance(prefix, { memoryTtlMs: 300 });
-    const other = instance(prefix, { memoryTtlMs: 300 });
+    const writer = await instance(prefix, { maxStaleMs: 300 });
+    const other = await instance(prefix, { maxStaleMs: 300 });
     const e = entry();
     await writer.cache.getOrLoad(e, loader(value(1)));
     expect(await other.cache.getOrLoad(e, loader(value(99)))).toEqual(value(1));
@@ -156,9 +167,9 @@ describe("cache", () => {
     await writer.cache.invalidate(e.scopes);
     expect(await writer.cache.getOrLoad(e, loader(value(2)))).toEqual(value(2));
 
-    // The other instance's memory copy lives out its short TTL, then Redis answers anew:
-    // the old entry's generation no longer matches, the writer's reload does.
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    // The other instance drops its copy when it next polls the invalidation log; Redis then
+    // answers anew: the old entry's generation no longer matches, the writer's reload does.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const stale = loader(value(99));
     expect(await other.cache.getOrLoad(e, stale)).toEqual(value(2));
     expect(stale.calls).toBe(0);
@@ -166,7 +177,7 @@ describe("cache", () => {
 
   it("keeps nothing from a load that was running when a write committed", async () => {
     const prefix = `t${++sequence}:`;
-    const a = instance(prefix);
+    const a = await instance(prefix);
     const e = entry();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => {
@@ -184,12 +195,12 @@ describe("cache", () => {
     const fresh = loader(value(2));
     expect(await a.cache.getOrLoad(e, fresh)).toEqual(value(2));
     expect(fresh.calls).toBe(1);
-    const b = instance(prefix);
+    const b = await instance(prefix);
     expect(await b.cache.getOrLoad(e, loader(value(99)))).toEqual(value(2));
   });
 
   it("falls back to the loader when Redis is slow, and counts a timeout", async () => {
-    const a = instance(`t${++sequence}:`, { timeoutMs: 50 });
+    const a = await instance(`t${++sequence}:`, { timeoutMs: 50 });
     // Redis itself stalls: a script that spins for 400 ms blocks the whole server.
     const sleeping = raw.eval(
       "local t = redis.call('time') local stop = t[1] * 1000000 + t[2] + 400000 " +
@@ -205,9 +216,31 @@ describe("cache", () => {
     await sleeping.catch(() => {});
   });
 
+  it("stops answering from memory when it cannot follow other instances' writes", async () => {
+    const a = await instance(`t${++sequence}:`, { maxStaleMs: 300 });
+    const e = entry();
+    await a.cache.getOrLoad(e, loader(value(1)));
+    expect(await a.cache.getOrLoad(e, loader(value(99)))).toEqual(value(1));
+
+    await redis.stopRedis();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      // Another instance may have written meanwhile: the database answers, not memory.
+      expect(await a.cache.getOrLoad(e, loader(value(2)))).toEqual(value(2));
+    } finally {
+      await redis.startRedis();
+    }
+    // Polling again: memory answers again.
+    await until(async () => {
+      const hits = a.count("memory:hit");
+      await a.cache.getOrLoad(e, loader(value(2)));
+      return a.count("memory:hit") > hits;
+    });
+  });
+
   it("serves through a Redis outage, owes its invalidations, and settles them on return", async () => {
     const prefix = `t${++sequence}:`;
-    const a = instance(prefix);
+    const a = await instance(prefix);
     const e = entry();
     await a.cache.getOrLoad(e, loader(value(1)));
 

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { MemoryTier } from "./memory-tier";
 import type { CacheObserver } from "./observer";
 import type { RedisTier } from "./redis-tier";
+import type { InvalidationSync } from "./sync";
 import { jitteredTtlSeconds, type TtlClass } from "./ttl";
 
 /** One cacheable answer: where it lives, what invalidates it, how long, and its shape. */
@@ -17,6 +18,8 @@ export interface CacheEntry<T> {
 export interface CacheDeps {
   memory?: MemoryTier | undefined;
   redis?: RedisTier | undefined;
+  /** With both tiers: keeps tier 1 in step with other instances' writes. */
+  sync?: InvalidationSync | undefined;
   observer?: CacheObserver | undefined;
   random?: () => number;
 }
@@ -48,7 +51,7 @@ function sameGenerations(recorded: unknown, current: number[]) {
  * concurrent loads of one key share a single database call.
  */
 export function createCache(deps: CacheDeps) {
-  const { memory, redis, observer } = deps;
+  const { memory, redis, sync, observer } = deps;
   const random = deps.random ?? Math.random;
   const inFlight = new Map<string, Flight>();
 
@@ -130,12 +133,18 @@ export function createCache(deps: CacheDeps) {
   }
 
   return {
+    /** Starts following other instances' invalidations (a first poll, then a timer). */
+    async start() {
+      await sync?.start();
+    },
+
     /**
      * The cached value, or the loader's (stored in both tiers). Concurrent misses on one key
      * share one load. A null from the loader (nothing found) is returned and not cached.
      */
     getOrLoad<T>(entry: CacheEntry<T>, load: () => Promise<T | null>): Promise<T | null> {
-      if (memory) {
+      // Out of step with other instances (Redis unreachable too long): tier 1 waits.
+      if (memory && (!sync || sync.fresh())) {
         const hit = memory.get(entry.key);
         observer?.lookup("memory", entry.ttl, hit !== undefined);
         if (hit !== undefined) return Promise.resolve(hit as T);
@@ -171,6 +180,7 @@ export function createCache(deps: CacheDeps) {
     },
 
     close() {
+      sync?.stop();
       redis?.close();
     },
   };

@@ -4,7 +4,7 @@ import { startTestRedis, type TestRedis } from "@brisk/upstash-bridge/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi } from "../testing";
 
-const MEMORY_TTL_MS = 400;
+const MAX_STALE_MS = 400;
 
 const database = useTestDatabase();
 let redis: TestRedis;
@@ -15,7 +15,7 @@ beforeAll(async () => {
   await seed(database.handle.sql, { users: 30, postsPerUser: 5, demo: true });
   redis = await startTestRedis();
   const cache = {
-    memory: { ttlMs: MEMORY_TTL_MS, maxEntries: 1_000, maxBytes: 10_000_000 },
+    memory: { maxStaleMs: MAX_STALE_MS, maxEntries: 1_000, maxBytes: 10_000_000 },
     redis: { url: redis.restUrl, token: redis.token, timeoutMs: 75 },
   };
   // Two api instances over one database and one Redis, each warmed at start.
@@ -73,7 +73,7 @@ describe("two api instances on one Redis", () => {
     expect(await total(b, "brisk_cache_lookups_total", { tier: "memory", result: "hit" })).toBe(2);
   });
 
-  it("see each other's writes within the in-process tier's TTL", async () => {
+  it("see each other's writes within CACHE_MAX_STALE_MS", async () => {
     type User = { name: string };
     expect((await query<User>(b, "users.byId", { id: 3 })).name).not.toBe("Renamed on A");
     await mutate(a, "users.update", { id: 3, name: "Renamed on A" });
@@ -81,7 +81,7 @@ describe("two api instances on one Redis", () => {
 
     const written = performance.now();
     while ((await query<User>(b, "users.byId", { id: 3 })).name !== "Renamed on A") {
-      expect(performance.now() - written).toBeLessThan(MEMORY_TTL_MS + 250);
+      expect(performance.now() - written).toBeLessThan(MAX_STALE_MS + 250);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   });

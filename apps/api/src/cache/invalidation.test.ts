@@ -27,9 +27,10 @@ beforeEach(async () => {
     body: JSON.stringify(["flushall"]),
   });
   cache = buildCache({
-    memory: { ttlMs: 60_000, maxEntries: 1_000, maxBytes: 10_000_000 },
+    memory: { maxStaleMs: 60_000, maxEntries: 1_000, maxBytes: 10_000_000 },
     redis: { url: redis.restUrl, token: redis.token, timeoutMs: 500 },
   });
+  await cache.start();
 });
 
 const caller = () => createTestCaller(database.handle.db, cache);

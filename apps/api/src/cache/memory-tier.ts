@@ -10,7 +10,10 @@ interface MemoryEntry {
 export interface MemoryTierOptions {
   maxEntries: number;
   maxBytes: number;
-  /** Short, so that an instance converges on another instance's writes within it. */
+  /**
+   * Without Redis, short: the only way an instance learns of another's writes. With Redis,
+   * long: the invalidation log tells it (sync.ts).
+   */
   ttlMs: number;
 }
 
@@ -36,7 +39,6 @@ export function createMemoryTier(options: MemoryTierOptions) {
   });
 
   return {
-    ttlMs: options.ttlMs,
     get(key: string): unknown {
       return lru.get(key)?.value;
     },
@@ -57,6 +59,9 @@ export function createMemoryTier(options: MemoryTierOptions) {
       for (const scope of scopes) {
         for (const key of [...(byScope.get(scope) ?? [])]) lru.delete(key);
       }
+    },
+    clear() {
+      lru.clear();
     },
     stats() {
       return { entries: lru.size, bytes: lru.calculatedSize };

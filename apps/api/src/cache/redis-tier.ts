@@ -20,6 +20,9 @@ export interface RedisLookup {
   generations: number[];
 }
 
+/** What other instances invalidated since `seq`: their scopes, or `reset` when too much. */
+export type Changes = { seq: number; scopes: string[] } | { seq: number; reset: true };
+
 class RedisRefused extends Error {
   constructor() {
     super("redis circuit open");
@@ -29,6 +32,32 @@ class RedisRefused extends Error {
 // Generation counters outlive every entry that could carry them.
 const GENERATION_TTL_SECONDS = 2 * TTL_SECONDS.reference;
 const RETRY_PENDING_MS = 1_000;
+/** Invalidations kept in the log; an instance further behind drops its whole tier 1. */
+const LOG_LENGTH = 1_000;
+
+// One atomic step per write: bump each scope's generation, then append the scopes to the
+// invalidation log that instances poll, under the next sequence number.
+// KEYS: sequence, log, generation…; ARGV: scopes as JSON, generation TTL, log length.
+const INVALIDATE = `
+for i = 3, #KEYS do
+  redis.call('INCR', KEYS[i])
+  redis.call('EXPIRE', KEYS[i], ARGV[2])
+end
+redis.call('RPUSH', KEYS[2], ARGV[1])
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
+return redis.call('INCR', KEYS[1])`;
+
+// The log entries after sequence ARGV[1], read with the sequence in one snapshot.
+// Returns {seq} when nothing is new, {seq, 'reset'} when the log no longer reaches back that
+// far (or Redis lost it), else {seq, entry…}.
+const CHANGES = `
+local seq = tonumber(redis.call('GET', KEYS[1]) or '0')
+local last = tonumber(ARGV[1])
+if seq == last then return {seq} end
+if seq < last or seq - last > tonumber(ARGV[2]) then return {seq, 'reset'} end
+local entries = redis.call('LRANGE', KEYS[2], last - seq, -1)
+table.insert(entries, 1, seq)
+return entries`;
 
 /**
  * Tier 2: Redis through @upstash/redis, shared by every instance.
@@ -38,6 +67,9 @@ const RETRY_PENDING_MS = 1_000;
  * counters; an entry whose recorded counters differ from the current ones is a miss. A reader
  * that loaded before the write and stores after it therefore stores an entry nobody accepts,
  * which a plain DEL would not prevent.
+ *
+ * Each invalidation is also appended to a short log that every instance polls (see sync.ts),
+ * so in-process copies elsewhere drop within a poll interval.
  *
  * Every command has a short timeout and goes through a circuit breaker, and a write whose
  * invalidation could not reach Redis is retried until it does; meanwhile this instance does
@@ -63,6 +95,10 @@ export function createRedisTier(options: RedisTierOptions) {
 
   const entryKey = (key: string) => `${options.prefix}e:${key}`;
   const generationKey = (scope: string) => `${options.prefix}g:${scope}`;
+  const sequenceKey = `${options.prefix}invalidations:seq`;
+  const logKey = `${options.prefix}invalidations:log`;
+  const invalidate = redis.createScript<number>(INVALIDATE);
+  const changes = redis.createScript<[number, ...string[]]>(CHANGES);
 
   async function command<T>(name: string, run: () => Promise<T>): Promise<T> {
     if (!breaker.allow()) {
@@ -85,14 +121,12 @@ export function createRedisTier(options: RedisTierOptions) {
   }
 
   async function bump(scopes: readonly string[]) {
-    await command("invalidate", () => {
-      const pipeline = redis.pipeline();
-      for (const scope of scopes) {
-        pipeline.incr(generationKey(scope));
-        pipeline.expire(generationKey(scope), GENERATION_TTL_SECONDS);
-      }
-      return pipeline.exec();
-    });
+    await command("invalidate", () =>
+      invalidate.exec(
+        [sequenceKey, logKey, ...scopes.map(generationKey)],
+        [JSON.stringify(scopes), String(GENERATION_TTL_SECONDS), String(LOG_LENGTH)],
+      ),
+    );
   }
 
   function scheduleRetry() {
@@ -131,6 +165,15 @@ export function createRedisTier(options: RedisTierOptions) {
         raw: values[0] ?? null,
         generations: values.slice(1).map((v) => (v === null ? 0 : Number(v))),
       };
+    },
+    /** The invalidations logged after `seq`, by this instance or any other. */
+    async changesSince(seq: number): Promise<Changes> {
+      const [current, ...entries] = await command("changes", () =>
+        changes.exec([sequenceKey, logKey], [String(seq)]),
+      );
+      const next = Number(current);
+      if (entries[0] === "reset") return { seq: next, reset: true };
+      return { seq: next, scopes: entries.flatMap((entry) => JSON.parse(entry) as string[]) };
     },
     async store(key: string, raw: string, ttlSeconds: number) {
       await command("set", () => redis.set(entryKey(key), raw, { ex: ttlSeconds }));

@@ -4,6 +4,7 @@ import { listUsersQuery, usersWithPostsQuery } from "@brisk/db/queries/users";
 import { fillPlaceholders } from "drizzle-orm";
 import postgres from "postgres";
 import { loadServerEnv } from "../env";
+import { type Row, send, shape } from "./shape";
 
 /**
  * The `ceiling` baseline: node:http and postgres.js, no framework. It runs Brisk's own SQL
@@ -25,41 +26,6 @@ function statement(query: { toSQL(): { sql: string; params: unknown[] } }) {
 
 const listUsers = statement(listUsersQuery(db));
 const usersWithPosts = statement(usersWithPostsQuery(db));
-
-type PostTuple = [number, string, string, string];
-interface Row {
-  id: number;
-  name: string;
-  email?: string;
-  role: string;
-  created_at: Date;
-  posts: PostTuple[];
-}
-
-function shape(row: Row) {
-  return {
-    id: row.id,
-    name: row.name,
-    role: row.role,
-    createdAt: row.created_at,
-    ...(row.email === undefined ? {} : { email: row.email }),
-    posts: row.posts.map(([id, title, body, createdAt]) => ({
-      id,
-      title,
-      body,
-      createdAt: new Date(createdAt),
-    })),
-  };
-}
-
-function send(res: http.ServerResponse, status: number, body: unknown) {
-  const json = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(json),
-  });
-  res.end(json);
-}
 
 const server = http.createServer(async (req, res) => {
   const url = new URL(req.url ?? "/", "http://x");

@@ -1,0 +1,39 @@
+import type http from "node:http";
+
+/** What the baselines share: the row Brisk's SQL returns, and the JSON Brisk answers with. */
+
+type PostTuple = [number, string, string, string];
+
+export interface Row {
+  id: number;
+  name: string;
+  email?: string;
+  role: string;
+  created_at: Date;
+  posts: PostTuple[];
+}
+
+export function shape(row: Row) {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    createdAt: row.created_at,
+    ...(row.email === undefined ? {} : { email: row.email }),
+    posts: row.posts.map(([id, title, body, createdAt]) => ({
+      id,
+      title,
+      body,
+      createdAt: new Date(createdAt),
+    })),
+  };
+}
+
+export function send(res: http.ServerResponse, status: number, body: unknown) {
+  const json = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(json),
+  });
+  res.end(json);
+}
