@@ -143,9 +143,9 @@ export function createCache(deps: CacheDeps) {
      * share one load. A null from the loader (nothing found) is returned and not cached.
      */
     getOrLoad<T>(entry: CacheEntry<T>, load: () => Promise<T | null>): Promise<T | null> {
-      // Out of step with other instances (Redis unreachable too long): tier 1 waits.
-      if (memory && (!sync || sync.fresh())) {
-        const hit = memory.get(entry.key);
+      if (memory) {
+        // Out of step with other instances (Redis unreachable too long): a miss until it is not.
+        const hit = !sync || sync.fresh() ? memory.get(entry.key) : undefined;
         observer?.lookup("memory", entry.ttl, hit !== undefined);
         if (hit !== undefined) return Promise.resolve(hit as T);
       }

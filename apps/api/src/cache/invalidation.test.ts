@@ -28,7 +28,7 @@ beforeEach(async () => {
   });
   cache = buildCache({
     memory: { maxStaleMs: 60_000, maxEntries: 1_000, maxBytes: 10_000_000 },
-    redis: { url: redis.restUrl, token: redis.token, timeoutMs: 500 },
+    redis: { url: redis.restUrl, token: redis.token, timeoutMs: 2_000 },
   });
   await cache.start();
 });

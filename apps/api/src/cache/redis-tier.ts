@@ -169,7 +169,7 @@ export function createRedisTier(options: RedisTierOptions) {
     /** The invalidations logged after `seq`, by this instance or any other. */
     async changesSince(seq: number): Promise<Changes> {
       const [current, ...entries] = await command("changes", () =>
-        changes.exec([sequenceKey, logKey], [String(seq)]),
+        changes.exec([sequenceKey, logKey], [String(seq), String(LOG_LENGTH)]),
       );
       const next = Number(current);
       if (entries[0] === "reset") return { seq: next, reset: true };
