@@ -1,6 +1,7 @@
 import path from "node:path";
-import type { Locator, Page } from "playwright-core";
+import type { Locator } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { recordApiCalls } from "./api-calls";
 import { artifacts, useStack } from "./stack";
 
 // 60 authors with 5 posts each; the seed gives every post two of the 50 tags, 12 of the 300
@@ -14,16 +15,6 @@ function rowTags(rows: Locator): Promise<string[][]> {
       [...row.querySelectorAll("[data-testid=post-tag]")].map((chip) => chip.textContent ?? ""),
     ),
   );
-}
-
-/** Requests the browser sends to the api, through the dashboard's /trpc route. */
-function recordApiCalls(page: Page): string[] {
-  const calls: string[] = [];
-  page.on("request", (request) => {
-    const url = new URL(request.url());
-    if (url.pathname.startsWith("/trpc/")) calls.push(url.pathname);
-  });
-  return calls;
 }
 
 describe("Posts page", () => {

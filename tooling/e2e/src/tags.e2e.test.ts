@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { recordApiCalls } from "./api-calls";
 import { artifacts, useStack } from "./stack";
 
 // The seed's 50 tags, named after TAG_NAMES, slugs made from the names, ten colours in turn.
@@ -11,16 +12,6 @@ function tagRow(page: Page, slug: string): Locator {
   return page
     .getByTestId("tag-row")
     .filter({ has: page.getByTestId("tag-slug").getByText(slug, { exact: true }) });
-}
-
-/** Requests the browser sends to the api, through the dashboard's /trpc route. */
-function recordApiCalls(page: Page): string[] {
-  const calls: string[] = [];
-  page.on("request", (request) => {
-    const url = new URL(request.url());
-    if (url.pathname.startsWith("/trpc/")) calls.push(url.pathname);
-  });
-  return calls;
 }
 
 async function openTags(): Promise<Page> {
