@@ -12,6 +12,8 @@ export interface TestRedis {
   /** An outage: the bridge stays up and answers errors until startRedis(). */
   stopRedis(): Promise<void>;
   startRedis(): Promise<void>;
+  /** One command through the bridge, as @upstash/redis sends it; its `result`. */
+  command(args: (string | number)[]): Promise<unknown>;
   /** Stops the bridge and redis-server. */
   stop(): Promise<void>;
 }
@@ -32,12 +34,21 @@ export async function startTestRedis(): Promise<TestRedis> {
     await redisServer.stop();
     throw error;
   }
+  const restUrl = `http://127.0.0.1:${port}`;
   return {
-    restUrl: `http://127.0.0.1:${port}`,
+    restUrl,
     token,
     redisUrl: redisServer.url,
     stopRedis: redisServer.stop,
     startRedis: redisServer.start,
+    async command(args) {
+      const res = await fetch(restUrl, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}` },
+        body: JSON.stringify(args),
+      });
+      return ((await res.json()) as { result?: unknown }).result;
+    },
     async stop() {
       await bridge.close();
       await redisServer.stop();

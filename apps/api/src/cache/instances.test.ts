@@ -29,16 +29,6 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-/** One command straight to the bridge, as @upstash/redis would send it. */
-async function redisCommand(command: (string | number)[]) {
-  const res = await fetch(redis.restUrl, {
-    method: "POST",
-    headers: { authorization: `Bearer ${redis.token}` },
-    body: JSON.stringify(command),
-  });
-  return ((await res.json()) as { result: unknown }).result;
-}
-
 const input = (value: unknown) => encodeURIComponent(JSON.stringify(value));
 
 async function query<T>(api: { base: string }, path: string, value?: unknown): Promise<T> {
@@ -130,7 +120,7 @@ describe("two api instances on one Redis", () => {
     const before = await hits();
     await query(a, "users.byId", { id: 21 });
     // A stores to Redis after answering; b reads once the entry is there.
-    while (!(await redisCommand(["exists", `${CACHE_PREFIX}e:users.byId:21:10`]))) {
+    while (!(await redis.command(["exists", `${CACHE_PREFIX}e:users.byId:21:10`]))) {
       expect(performance.now()).toBeLessThan(deadline + 10_000);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }

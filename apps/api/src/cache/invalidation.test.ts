@@ -21,11 +21,7 @@ afterAll(async () => {
 // A fresh cache per test (one Redis, emptied), as a newly started instance would have.
 beforeEach(async () => {
   cache?.close();
-  await fetch(redis.restUrl, {
-    method: "POST",
-    headers: { authorization: `Bearer ${redis.token}` },
-    body: JSON.stringify(["flushall"]),
-  });
+  await redis.command(["flushall"]);
   cache = buildCache({
     memory: { maxStaleMs: 60_000, maxEntries: 1_000, maxBytes: 10_000_000 },
     redis: { url: redis.restUrl, token: redis.token, timeoutMs: 2_000 },

@@ -16,6 +16,7 @@ import {
   postByIdInput,
   updatePostInput,
 } from "../../schemas/posts";
+import { FOREIGN_KEY_VIOLATION, violatedConstraint } from "../constraint";
 import { publicProcedure, TRPCError } from "../init";
 import { writeWithin } from "../write";
 
@@ -35,13 +36,10 @@ const REFERENCES: Record<string, string> = {
 
 /** A write naming an author or cover that does not exist is the caller's mistake: a 400. */
 function refuseMissingReference(error: unknown): never {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    const { code, constraint_name: constraint } = e as { code?: string; constraint_name?: string };
-    const field = constraint ? REFERENCES[constraint] : undefined;
-    if (code === "23503" && field) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: `Unknown ${field}`, cause: error });
-    }
-  }
+  const constraint = violatedConstraint(error, FOREIGN_KEY_VIOLATION);
+  const field = constraint ? REFERENCES[constraint] : undefined;
+  if (field)
+    throw new TRPCError({ code: "BAD_REQUEST", message: `Unknown ${field}`, cause: error });
   throw error;
 }
 

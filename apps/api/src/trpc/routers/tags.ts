@@ -2,16 +2,14 @@ import { deleteTag, insertTag, listTags, updateTag } from "@brisk/db/queries/tag
 import type { TRPCRouterRecord } from "@trpc/server";
 import { cacheEntries, scopes } from "../../cache/entries";
 import { createTagInput, deleteTagInput, updateTagInput } from "../../schemas/tags";
+import { UNIQUE_VIOLATION, violatedConstraint } from "../constraint";
 import { publicProcedure, TRPCError } from "../init";
 import { writeWithin } from "../write";
 
 /** Two tags with one slug: the caller's mistake, told on the field. */
 function refuseTakenSlug(error: unknown): never {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    const { code, constraint_name: constraint } = e as { code?: string; constraint_name?: string };
-    if (code === "23505" && constraint === "tags_slug_idx") {
-      throw new TRPCError({ code: "CONFLICT", message: "That slug is taken", cause: error });
-    }
+  if (violatedConstraint(error, UNIQUE_VIOLATION) === "tags_slug_idx") {
+    throw new TRPCError({ code: "CONFLICT", message: "That slug is taken", cause: error });
   }
   throw error;
 }
