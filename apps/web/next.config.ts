@@ -2,7 +2,13 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // Workspace packages ship TypeScript source; Next compiles them with the app.
-  transpilePackages: ["@brisk/api", "@brisk/api-contract", "@brisk/db"],
+  transpilePackages: [
+    "@brisk/api-contract",
+    "@brisk/cache",
+    "@brisk/db",
+    "@brisk/resilience",
+    "@brisk/trpc",
+  ],
   // pino resolves its worker files at run time, so it must stay a Node module (Next lists it
   // by default too; spelled out here because the api context needs a real pino Logger).
   serverExternalPackages: ["pino"],

@@ -1,82 +1,37 @@
-import { createDb, type Database } from "@brisk/db";
+import type { TestDatabase } from "@brisk/db/testing/database";
+import { appRouter, type RuntimeConfig } from "@brisk/trpc";
+import { createTestRuntime } from "@brisk/trpc/testing";
 import type { AnyRouter } from "@trpc/server";
-import pino from "pino";
-import { buildCache, type CacheSettings, warmCache } from "./cache";
-import { type Cache, createCache } from "./cache/cache";
 import { createApiServer } from "./http/server";
-import { createMetrics } from "./telemetry/metrics";
-import { observeStatements } from "./telemetry/statements";
-import { createContextFactory } from "./trpc/context";
-import { createCallerFactory } from "./trpc/init";
-import { appRouter } from "./trpc/router";
 
 /**
- * Contexts over a test database, with a logger that stays quiet. Without a cache given, reads
- * go to the database every time, so statement counts see every query.
+ * apps/api as main.ts wires it (the runtime with metrics and per-call telemetry, warmed, and
+ * the HTTP server on it) over a test file's database, listening on a free port.
  */
-export function createTestContext(db: Database, cache: Cache = createCache({})) {
-  return createContextFactory({
-    db,
-    cache,
-    log: pino({ level: "silent" }),
-    requestTimeoutMs: 5_000,
-    exposeErrors: false,
-  });
-}
-
-/** A caller of the real router: one request context, as one HTTP request would have. */
-export function createTestCaller(db: Database, cache?: Cache) {
-  return createCallerFactory(appRouter)(createTestContext(db, cache)("test"));
-}
-
-/**
- * apps/api wired as main.ts wires it (a pool whose statements feed metrics and spans, a
- * context with metrics, the cache built from `cache` settings and warmed) and listening on a
- * free port.
- */
-export async function startTestApi(options: {
-  url: string;
-  router?: AnyRouter;
-  cache?: CacheSettings;
-}) {
-  const metrics = createMetrics({
-    poolUsage: () => handle.usage(),
-    cacheStats: () => cache.stats(),
-  });
-  const handle = createDb({
-    url: options.url,
-    pool: { max: 4, warm: 0 },
-    applicationName: `test-api-${process.pid}`,
-    onStatement: observeStatements(metrics, "test"),
-  });
-  const cache = buildCache({ ...options.cache, observer: metrics.cache });
-  if (options.cache) {
-    await cache.start();
-    await warmCache(cache, handle.db);
-  }
-  const log = pino({ level: "silent" });
+export async function startTestApi(
+  database: TestDatabase,
+  options: { router?: AnyRouter } & Partial<Omit<RuntimeConfig, "database">> = {},
+) {
+  const { router = appRouter, ...overrides } = options;
+  const runtime = createTestRuntime(database, { telemetry: { perCall: true }, ...overrides });
+  await runtime.warm();
   const api = createApiServer({
-    router: options.router ?? appRouter,
-    createContext: createContextFactory({
-      db: handle.db,
-      cache,
-      log,
-      requestTimeoutMs: 5_000,
-      exposeErrors: false,
-      metrics,
-    }),
-    log,
-    readiness: { sql: handle.sql },
+    router,
+    createContext: runtime.createContext,
+    log: runtime.log,
+    readiness: { sql: runtime.db.sql, isWarm: () => true },
   });
-  const base = `http://127.0.0.1:${await api.listen(0, "127.0.0.1")}/trpc`;
+  const origin = `http://127.0.0.1:${await api.listen(0, "127.0.0.1")}`;
   return {
-    base,
-    metrics,
-    cache,
+    origin,
+    base: `${origin}/trpc`,
+    runtime,
+    /** The instance's Prometheus registry, as /metrics would show it. */
+    registry: runtime.metrics!.registry,
+    api,
     async stop() {
       await api.drain(1_000);
-      cache.close();
-      await handle.close();
+      await runtime.close();
     },
   };
 }

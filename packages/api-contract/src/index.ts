@@ -1,10 +1,10 @@
 /**
  * The one import for internal TypeScript clients (scripts, services, the dashboard's client
- * components, the load generator). Only types come from apps/api: at run time this module
+ * components, the load generator). Only types come from @brisk/trpc: at run time this module
  * is @trpc/client and nothing else, which a test asserts by bundling it.
  */
 
-import type { AppRouter } from "@brisk/api";
+import type { AppRouter } from "@brisk/trpc";
 import { createTRPCClient, httpBatchLink, type TRPCClient } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 

@@ -18,9 +18,6 @@ export const dbPoolEnv = z.object({
     .enum(["true", "false"])
     .default("true")
     .transform((v) => v === "true"),
-  // A request waiting longer than this for the database (pool exhausted, server down) is
-  // answered 503 with Retry-After instead of hanging.
-  DB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
 });
 export type DbPoolEnv = z.infer<typeof dbPoolEnv>;
 

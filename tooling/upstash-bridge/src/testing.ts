@@ -12,7 +12,7 @@ export interface TestRedis {
   /** An outage: the bridge stays up and answers errors until startRedis(). */
   stopRedis(): Promise<void>;
   startRedis(): Promise<void>;
-  /** One command through the bridge, as @upstash/redis sends it; its `result`. */
+  /** One command through the bridge, as @upstash/redis sends it: its `result`; throws on an error. */
   command(args: (string | number)[]): Promise<unknown>;
   /** Stops the bridge and redis-server. */
   stop(): Promise<void>;
@@ -47,7 +47,11 @@ export async function startTestRedis(): Promise<TestRedis> {
         headers: { authorization: `Bearer ${token}` },
         body: JSON.stringify(args),
       });
-      return ((await res.json()) as { result?: unknown }).result;
+      const body = (await res.json()) as { result?: unknown; error?: string };
+      if (!res.ok || body.error !== undefined) {
+        throw new Error(`${args.join(" ")}: ${body.error ?? `HTTP ${res.status}`}`);
+      }
+      return body.result;
     },
     async stop() {
       await bridge.close();

@@ -1,13 +1,10 @@
 import { seed } from "@brisk/db/seed";
 import { useTestDatabase } from "@brisk/db/testing/database";
-import pino from "pino";
+import { appRouter } from "@brisk/trpc";
+import { createTestRuntime, createTRPCRouter, publicProcedure } from "@brisk/trpc/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createCache } from "../cache/cache";
-import { createContextFactory } from "../trpc/context";
-import { createTRPCRouter, publicProcedure } from "../trpc/init";
-import { appRouter } from "../trpc/router";
-import { createApiServer } from "./server";
+import { createApiServer, type ServerDeps } from "./server";
 
 const database = useTestDatabase();
 
@@ -37,21 +34,37 @@ afterEach(async () => {
   stop = undefined;
 });
 
-async function start(exposeErrors = false, log = pino({ level: "silent" })) {
+interface StartOptions {
+  exposeErrors?: boolean;
+  /** Receives every log line, as written. */
+  logLines?: Record<string, unknown>[];
+  inngest?: ServerDeps["inngest"];
+}
+
+async function start(options: StartOptions = {}) {
+  const lines = options.logLines;
+  const runtime = createTestRuntime(database, {
+    exposeErrors: options.exposeErrors ?? false,
+    ...(lines
+      ? {
+          logLevel: "info",
+          logDestination: { write: (line: string) => lines.push(JSON.parse(line)) },
+        }
+      : {}),
+  });
   const api = createApiServer({
     router,
-    createContext: createContextFactory({
-      db: database.handle.db,
-      cache: createCache({}),
-      log,
-      requestTimeoutMs: 5_000,
-      exposeErrors,
-    }),
-    log,
-    readiness: { sql: database.handle.sql },
+    createContext: runtime.createContext,
+    log: runtime.log,
+    readiness: { sql: runtime.db.sql, isWarm: () => true },
+    inngest: options.inngest,
   });
+  await runtime.db.warm();
   const port = await api.listen(0, "127.0.0.1");
-  stop = () => api.drain(1_000);
+  stop = async () => {
+    await api.drain(1_000);
+    await runtime.close();
+  };
   return { api, base: `http://127.0.0.1:${port}` };
 }
 
@@ -96,7 +109,7 @@ describe("api server", () => {
   });
 
   it("hides an unexpected error's message and stack outside development", async () => {
-    const { base } = await start(false);
+    const { base } = await start();
     const res = await fetch(`${base}/trpc/boom`, { headers: { "x-request-id": "req-42" } });
     expect(res.status).toBe(500);
     const text = await res.text();
@@ -108,7 +121,7 @@ describe("api server", () => {
   });
 
   it("shows the message and stack in development", async () => {
-    const { base } = await start(true);
+    const { base } = await start({ exposeErrors: true });
     const body = (await (await fetch(`${base}/trpc/boom`)).json()) as ErrorBody;
     expect(body.error.message).toContain("hunter2");
     expect(body.error.data.stack).toContain("Error");
@@ -130,8 +143,7 @@ describe("api server", () => {
 
   it("logs each request as one JSON line with its request id", async () => {
     const lines: Record<string, unknown>[] = [];
-    const log = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line)) });
-    const { base } = await start(false, log);
+    const { base } = await start({ logLines: lines });
     await fetch(`${base}/trpc/boom`, { headers: { "x-request-id": "log-test" } });
     await expect
       .poll(() => lines.find((l) => l.msg === "request"))
@@ -147,9 +159,36 @@ describe("api server", () => {
     });
   });
 
-  it("answers 404 outside its routes", async () => {
+  it("answers a JSON 404 outside its routes, and a 405 for a method a route does not take", async () => {
     const { base } = await start();
-    expect((await fetch(`${base}/nope`)).status).toBe(404);
+    const missing = await fetch(`${base}/nope`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: "Not found" });
+    // A path that only starts like a route is not that route.
+    expect((await fetch(`${base}/healthzz`)).status).toBe(404);
+
+    const wrong = await fetch(`${base}/healthz`, { method: "POST" });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get("allow")).toBe("GET, HEAD");
+    expect(await wrong.json()).toEqual({ error: "POST is not allowed on /healthz" });
+    expect((await fetch(`${base}/trpc/users.list`, { method: "DELETE" })).status).toBe(405);
+    // Inngest's mount is not there until background jobs give it a handler.
+    expect((await fetch(`${base}/api/inngest`)).status).toBe(404);
+  });
+
+  it("mounts Inngest's serve endpoint at /api/inngest when given one", async () => {
+    const seen: string[] = [];
+    const { base } = await start({
+      inngest: (req, res) => {
+        seen.push(`${req.method} ${req.url}`);
+        res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+      },
+    });
+    const res = await fetch(`${base}/api/inngest?fnId=x&stepId=step`, { method: "PUT" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(seen).toEqual(["PUT /api/inngest?fnId=x&stepId=step"]);
+    expect((await fetch(`${base}/api/inngest`, { method: "DELETE" })).status).toBe(405);
   });
 
   it("finishes in-flight requests when draining, then refuses new connections", async () => {

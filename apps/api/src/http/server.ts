@@ -1,23 +1,29 @@
 import http from "node:http";
+import {
+  type Context,
+  type Logger,
+  nodeRequest,
+  RETRY_AFTER_S,
+  type RequestInfo,
+  requestId,
+  runInRequestScope,
+  serverTiming,
+  tracer,
+} from "@brisk/trpc";
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
 import type { AnyRouter } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import type { Logger } from "../logger";
-import { runInRequestScope, serverTiming } from "../telemetry/request-scope";
-import { tracer } from "../telemetry/tracing";
-import type { Context } from "../trpc/context";
-import { RETRY_AFTER_S } from "../trpc/unavailable";
 import { healthz, type Readiness, readyz } from "./health";
-import { requestIdOf } from "./request-id";
+import { dispatch, type Handler, json, type Route } from "./routes";
 
 export interface ServerDeps {
   router: AnyRouter;
-  createContext: (requestId: string) => Context;
+  createContext: (request: RequestInfo) => Context;
   log: Logger;
   readiness: Omit<Readiness, "isDraining">;
+  /** Inngest's serve endpoint, mounted at /api/inngest once background jobs exist. */
+  inngest?: Handler | undefined;
 }
-
-const requestIds = new WeakMap<http.IncomingMessage, string>();
 
 export function createApiServer(deps: ServerDeps) {
   let draining = false;
@@ -27,7 +33,9 @@ export function createApiServer(deps: ServerDeps) {
   const trpc = createHTTPHandler({
     router: deps.router,
     basePath: "/trpc/",
-    createContext: ({ req }) => deps.createContext(requestIds.get(req) ?? requestIdOf(req)),
+    // The server gave the request its id before tRPC saw it.
+    createContext: ({ req, res }) =>
+      deps.createContext(nodeRequest(req, res, String(res.getHeader("x-request-id")))),
     responseMeta({ errors }) {
       const headers: Record<string, string> = {};
       const timing = serverTiming();
@@ -43,33 +51,37 @@ export function createApiServer(deps: ServerDeps) {
     },
   });
 
-  const server = http.createServer((req, res) => {
-    const requestId = requestIdOf(req);
-    requestIds.set(req, requestId);
-    res.setHeader("x-request-id", requestId);
-    const url = req.url ?? "/";
-    if (url === "/healthz") return healthz(res);
-    if (url === "/readyz") {
-      void readyz(res, { ...deps.readiness, isDraining: () => draining });
-      return;
-    }
-    if (!url.startsWith("/trpc/")) {
-      res.writeHead(404, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: "Not found" }));
-      return;
-    }
+  const routes: Route[] = [
+    { path: "/healthz", methods: ["GET", "HEAD"], handle: (_req, res) => healthz(res) },
+    {
+      path: "/readyz",
+      methods: ["GET", "HEAD"],
+      handle: (_req, res) => readyz(res, { ...deps.readiness, isDraining: () => draining }),
+    },
+    { path: "/trpc/", prefix: true, methods: ["GET", "POST"], traffic: true, handle: trpc },
+  ];
+  if (deps.inngest) {
+    routes.push({
+      path: "/api/inngest",
+      methods: ["GET", "PUT", "POST"],
+      traffic: true,
+      handle: deps.inngest,
+    });
+  }
+
+  /** Application traffic: counted for draining, one span per request, one access log line. */
+  function serveTraffic(route: Route, req: http.IncomingMessage, res: http.ServerResponse) {
     if (draining) res.setHeader("connection", "close");
     inFlight++;
     const started = performance.now();
-    // One span per HTTP request (a tRPC batch's procedures are its children), continuing the
-    // caller's trace when it sent a traceparent.
-    const path = url.split("?")[0];
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    // A tRPC batch's procedures are children of this span; a caller's traceparent continues.
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
     const span = tracer().startSpan(
       `${req.method} ${path}`,
       {
         kind: SpanKind.SERVER,
-        attributes: { "http.request.method": req.method ?? "", "url.path": path ?? "" },
+        attributes: { "http.request.method": req.method ?? "", "url.path": path },
       },
       parent,
     );
@@ -81,7 +93,7 @@ export function createApiServer(deps: ServerDeps) {
       span.end();
       deps.log.info(
         {
-          reqId: requestId,
+          reqId: res.getHeader("x-request-id"),
           method: req.method,
           path,
           status: res.statusCode,
@@ -91,7 +103,24 @@ export function createApiServer(deps: ServerDeps) {
         "request",
       );
     });
-    context.with(trace.setSpan(parent, span), () => runInRequestScope(() => trpc(req, res)));
+    context.with(trace.setSpan(parent, span), () =>
+      runInRequestScope(() => route.handle(req, res)),
+    );
+  }
+
+  const server = http.createServer((req, res) => {
+    res.setHeader("x-request-id", requestId(req.headers["x-request-id"] as string | undefined));
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const match = dispatch(routes, req.method ?? "GET", path);
+    if ("status" in match) {
+      if (match.status === 405) {
+        res.setHeader("allow", match.allow.join(", "));
+        return json(res, 405, { error: `${req.method} is not allowed on ${path}` });
+      }
+      return json(res, 404, { error: "Not found" });
+    }
+    if (match.found.traffic) return serveTraffic(match.found, req, res);
+    void match.found.handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
 

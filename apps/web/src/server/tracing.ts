@@ -1,5 +1,5 @@
 import "server-only";
-import { startTracing } from "@brisk/api/tracing";
+import { startTracing } from "@brisk/trpc/tracing";
 import { telemetryEnv } from "@/env";
 
 /**

@@ -1,45 +1,20 @@
 import "server-only";
-import { appRouter, createCallerFactory, createContextFactory } from "@brisk/api";
+import { appRouter, createCaller } from "@brisk/trpc";
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { createTRPCOptionsProxy, type TRPCQueryOptions } from "@trpc/tanstack-react-query";
-import { headers } from "next/headers";
 import { cache, type ReactNode } from "react";
-import { serverEnv } from "@/env";
-import { getCache } from "@/server/cache";
-import { getDb } from "@/server/db";
-import { getLogger } from "@/server/log";
+import { currentRequest } from "@/server/request";
+import { getRuntime } from "@/server/runtime";
 import { makeQueryClient } from "./query-client";
 
 /**
- * Server components call the router IN PROCESS: the same procedures apps/api serves, with the
- * same context shape, but no HTTP hop. Only client components go over HTTP (via /trpc).
+ * Server components call the router IN PROCESS: the same procedures apps/api serves, with a
+ * context built the same way from the request, but no HTTP hop. Only client components go
+ * over HTTP (via /trpc).
  */
 
-const globalForCtx = globalThis as typeof globalThis & {
-  __briskWebContextFactory?: ReturnType<typeof createContextFactory>;
-};
-
-function contextFactory() {
-  if (!globalForCtx.__briskWebContextFactory) {
-    const env = serverEnv();
-    globalForCtx.__briskWebContextFactory = createContextFactory({
-      db: getDb().db,
-      cache: getCache(),
-      log: getLogger(),
-      requestTimeoutMs: env.DB_REQUEST_TIMEOUT_MS,
-      exposeErrors: env.NODE_ENV === "development",
-    });
-  }
-  return globalForCtx.__briskWebContextFactory;
-}
-
 /** One context per request (React cache() is scoped to a single server render). */
-export const createContext = cache(async () => {
-  const incoming = (await headers()).get("x-request-id");
-  const requestId =
-    incoming && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : `web-${crypto.randomUUID()}`;
-  return contextFactory()(requestId);
-});
+export const createContext = cache(async () => getRuntime().createContext(await currentRequest()));
 
 /** One QueryClient per request, shared by every server component of that render. */
 export const getQueryClient = cache(makeQueryClient);
@@ -50,8 +25,7 @@ export const trpc = createTRPCOptionsProxy({
   queryClient: getQueryClient,
 });
 
-/** For server components that need the data themselves rather than handing it to the client. */
-const createCaller = createCallerFactory(appRouter);
+/** For server components and actions that need the data themselves, not for the client. */
 export async function serverCaller() {
   return createCaller(await createContext());
 }

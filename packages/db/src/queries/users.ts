@@ -30,7 +30,7 @@ export function listUsersQuery(db: Database) {
  * each with their latest posts, one statement whatever the number of ids. `= any($ids)`
  * keeps one statement text for every batch size.
  */
-export function usersWithPostsQuery(db: Database) {
+export function usersByIdQuery(db: Database) {
   return db.query.users.findMany({
     columns: { ...userColumns, email: true },
     where: sql`${users.id} = any(${sql.placeholder("ids")}::int[])`,
@@ -46,7 +46,7 @@ const prepared = new WeakMap<Database, ReturnType<typeof prepare>>();
 function prepare(db: Database) {
   return {
     listUsers: listUsersQuery(db).prepare("users_list"),
-    usersWithPosts: usersWithPostsQuery(db).prepare("users_with_posts"),
+    usersById: usersByIdQuery(db).prepare("users_by_id"),
   };
 }
 function queriesFor(db: Database) {
@@ -65,7 +65,7 @@ export interface ListUsersParams {
   postsPerUser: number;
 }
 
-/** Users by id, each with their latest published posts: one statement (a lateral join). */
+/** A page of users in id order, each with their latest published posts: one statement. */
 export async function listUsersWithPosts(db: Database, params: ListUsersParams) {
   const rows = await queriesFor(db).listUsers.execute({
     cursor: params.cursor ?? 0,
@@ -77,8 +77,9 @@ export async function listUsersWithPosts(db: Database, params: ListUsersParams) 
   return { items, nextCursor: hasMore ? (items.at(-1)?.id ?? null) : null };
 }
 
-export function getUsersWithPosts(db: Database, params: { ids: number[]; postsLimit: number }) {
-  return queriesFor(db).usersWithPosts.execute(params);
+/** Users by id (behind users.byId's loader), each with their latest posts: one statement. */
+export function getUsersById(db: Database, params: { ids: number[]; postsLimit: number }) {
+  return queriesFor(db).usersById.execute(params);
 }
 
 /** Renames a user; null when no such user exists. */

@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, inject } from "vitest";
-import { createDb, type DbHandle } from "../client";
+import { createDb, type DbHandle, type QueryHook } from "../client";
 import { createTestDatabase } from "./postgres";
 import { TEMPLATE_URL } from "./provided";
 
 export interface TestDatabase {
   url: string;
   handle: DbHandle;
-  /** Every SQL statement sent since the last `resetStatements()`. */
+  /** Every SQL statement sent since the last `resetStatements()`, by `handle` or any pool given `record`. */
   statements: string[];
   resetStatements(): void;
+  /** A pool's `onQuery` hook that adds to `statements`. */
+  record: QueryHook;
 }
 
 /**
@@ -18,11 +20,15 @@ export interface TestDatabase {
 export function useTestDatabase(): TestDatabase {
   const statements: string[] = [];
   let cleanup: (() => Promise<void>) | undefined;
+  const record: QueryHook = (statement) => {
+    statements.push(statement);
+  };
   const state = {
     statements,
     resetStatements: () => {
       statements.length = 0;
     },
+    record,
   } as TestDatabase;
 
   beforeAll(async () => {
@@ -30,7 +36,7 @@ export function useTestDatabase(): TestDatabase {
     const handle = createDb({
       url: database.url,
       pool: { max: 10, warm: 0 },
-      onQuery: (statement) => statements.push(statement),
+      onQuery: record,
     });
     state.url = database.url;
     state.handle = handle;

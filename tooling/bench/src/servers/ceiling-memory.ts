@@ -1,6 +1,6 @@
 import http from "node:http";
 import { createDb } from "@brisk/db";
-import { getUsersWithPosts } from "@brisk/db/queries/users";
+import { getUsersById } from "@brisk/db/queries/users";
 import { loadServerEnv } from "../env";
 import { send } from "./shape";
 
@@ -19,7 +19,7 @@ const [{ count }] = (await database.sql`select max(id)::int as count from users`
 ];
 for (let first = 1; first <= count; first += 1_000) {
   const ids = Array.from({ length: Math.min(1_000, count - first + 1) }, (_, i) => first + i);
-  for (const user of await getUsersWithPosts(database.db, { ids, postsLimit: POSTS_LIMIT })) {
+  for (const user of await getUsersById(database.db, { ids, postsLimit: POSTS_LIMIT })) {
     answers.set(user.id, JSON.stringify({ result: { data: user } }));
   }
 }

@@ -1,6 +1,6 @@
 import http from "node:http";
 import { createDb } from "@brisk/db";
-import { listUsersQuery, usersWithPostsQuery } from "@brisk/db/queries/users";
+import { listUsersQuery, usersByIdQuery } from "@brisk/db/queries/users";
 import { fillPlaceholders } from "drizzle-orm";
 import postgres from "postgres";
 import { loadServerEnv } from "../env";
@@ -25,7 +25,7 @@ function statement(query: { toSQL(): { sql: string; params: unknown[] } }) {
 }
 
 const listUsers = statement(listUsersQuery(db));
-const usersWithPosts = statement(usersWithPostsQuery(db));
+const usersById = statement(usersByIdQuery(db));
 
 const server = http.createServer(async (req, res) => {
   const url = new URL(req.url ?? "/", "http://x");
@@ -44,7 +44,7 @@ const server = http.createServer(async (req, res) => {
       return send(res, 200, { result: { data: { items, nextCursor } } });
     }
     if (url.pathname === "/trpc/users.byId") {
-      const [row] = (await usersWithPosts({
+      const [row] = (await usersById({
         ids: [Number(input.id)],
         postsLimit: Number(input.postsLimit ?? 10),
       })) as unknown as Row[];

@@ -1,3 +1,4 @@
+import { pageReads } from "@brisk/trpc/page-reads";
 import type { PostsFilter } from "./filter";
 
 /**
@@ -18,4 +19,4 @@ export const postsListPaging = {
 };
 
 /** Who may be picked as a new post's author until sign-in names them (users.list, no posts). */
-export const postAuthorsInput = { limit: 100, postsPerUser: 0 } as const;
+export const postAuthorsInput = pageReads.postAuthors;

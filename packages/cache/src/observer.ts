@@ -1,0 +1,13 @@
+import type { TtlClass } from "./ttl";
+
+export type CacheTier = "memory" | "redis";
+/** `refused`: the breaker was open, so the command was never sent. */
+export type RedisOutcome = "ok" | "error" | "timeout" | "refused";
+
+/** What the cache reports as it works; the runtime's metrics implement it. */
+export interface CacheObserver {
+  lookup(tier: CacheTier, ttl: TtlClass, hit: boolean): void;
+  loaded(ttl: TtlClass, seconds: number): void;
+  corrupt(ttl: TtlClass): void;
+  redisCommand(command: string, seconds: number, outcome: RedisOutcome): void;
+}

@@ -1,0 +1,46 @@
+import type { Cache } from "@brisk/cache";
+import type { Database } from "@brisk/db";
+import { createLoaders, type Loaders } from "./loaders";
+import type { Logger } from "./logger";
+import type { RequestInfo } from "./request";
+import type { Metrics } from "./telemetry/metrics";
+import type { OpsSeries } from "./telemetry/ops-series";
+import type { RecentTraces } from "./telemetry/recent-traces";
+
+/** What the Ops page reads: this process's own charts and slow traces. */
+export interface OpsSources {
+  series: OpsSeries;
+  traces: RecentTraces;
+}
+
+/** What every procedure can reach. Built once per request, so nothing leaks across users. */
+export interface Context {
+  db: Database;
+  /** Read-through cache for hot answers; writes invalidate it after they commit. */
+  cache: Cache;
+  /** The process's logger, bound to this request's id. */
+  log: Logger;
+  /** Headers and cookies of the request, and what the procedure adds to the response. */
+  request: RequestInfo;
+  /** Batched lookups by id, fresh for this request. */
+  loaders: Loaders;
+  /** How long one procedure call may wait on the database before answering 503. */
+  requestTimeoutMs: number;
+  /** Development only: error messages and stacks go to the client. */
+  exposeErrors: boolean;
+  /** Absent where nothing is scraped (the dashboard's process). */
+  metrics?: Metrics | undefined;
+  ops?: OpsSources | undefined;
+}
+
+/** The process-wide parts of every context; only the runtime builds one. */
+export type ContextDeps = Omit<Context, "request" | "loaders">;
+
+export function createContextFactory(deps: ContextDeps) {
+  return (request: RequestInfo): Context => ({
+    ...deps,
+    request,
+    loaders: createLoaders(deps.db),
+    log: deps.log.child({ reqId: request.id }),
+  });
+}

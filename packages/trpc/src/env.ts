@@ -1,0 +1,93 @@
+import type { CacheSettings } from "@brisk/cache";
+import { z } from "zod";
+
+/**
+ * Environment fragments both hosts read: each app's env module composes the ones it needs
+ * with its own (and @brisk/db's `dbPoolEnv`), so a variable means the same in every process.
+ * Nothing here reads process.env.
+ */
+
+export const nodeEnv = z.object({
+  // `production` hides error messages and stacks from clients; `development` shows them.
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+});
+
+export const logEnv = z.object({
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export const requestEnv = z.object({
+  // A procedure call waiting longer than this on the database (pool exhausted, server down)
+  // is answered 503 with Retry-After instead of hanging.
+  DB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
+});
+
+export const redisEnv = z.object({
+  // The cache's tier 2 (Redis over Upstash's REST protocol), on when both are set.
+  UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/ }).optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+  // A Redis command slower than this counts as failed: the request goes on to the database.
+  CACHE_REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(5_000).default(75),
+});
+
+export const cacheEnv = z.object({
+  // `off` exists to measure the uncached path (pnpm bench).
+  CACHE: z.enum(["on", "off"]).default("on"),
+  // How long an instance may answer from memory after another instance's write.
+  CACHE_MAX_STALE_MS: z.coerce.number().int().min(250).max(60_000).default(5_000),
+  CACHE_MEMORY_MAX_ENTRIES: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
+  CACHE_MEMORY_MAX_MB: z.coerce.number().int().min(1).max(4_096).default(64),
+});
+
+export function otelEnv(serviceName: string) {
+  return z.object({
+    OTEL_SERVICE_NAME: z.string().min(1).max(100).default(serviceName),
+    // Traces go over OTLP/HTTP to this collector; nothing is exported without it.
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    // Share of new traces sampled; a caller's decision is always followed.
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+  });
+}
+
+type RedisEnv = z.infer<typeof redisEnv>;
+
+/** The Redis URL and token make sense only together. */
+export function requireRedisPair<T extends z.ZodType<RedisEnv>>(schema: T) {
+  return schema.refine((env) => !env.UPSTASH_REDIS_REST_URL === !env.UPSTASH_REDIS_REST_TOKEN, {
+    message: "Set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN together",
+    path: ["UPSTASH_REDIS_REST_TOKEN"],
+  });
+}
+
+/** The Redis tier's settings, or undefined when no Redis is configured. */
+export function redisFromEnv(env: RedisEnv): CacheSettings["redis"] {
+  if (!env.UPSTASH_REDIS_REST_URL || !env.UPSTASH_REDIS_REST_TOKEN) return undefined;
+  return {
+    url: env.UPSTASH_REDIS_REST_URL,
+    token: env.UPSTASH_REDIS_REST_TOKEN,
+    timeoutMs: env.CACHE_REDIS_TIMEOUT_MS,
+  };
+}
+
+/** The in-process tier's settings. */
+export function memoryFromEnv(env: z.infer<typeof cacheEnv>): CacheSettings["memory"] {
+  return {
+    maxStaleMs: env.CACHE_MAX_STALE_MS,
+    maxEntries: env.CACHE_MEMORY_MAX_ENTRIES,
+    maxBytes: env.CACHE_MEMORY_MAX_MB * 1024 * 1024,
+  };
+}
+
+/** Parses `source` or throws one error naming every bad variable, for the process to die with. */
+export function parseEnv<T extends z.ZodType>(
+  schema: T,
+  source: Record<string, string | undefined>,
+  app: string,
+): z.infer<T> {
+  const parsed = schema.safeParse(source);
+  if (parsed.success) return parsed.data;
+  const problems = Object.entries(z.flattenError(parsed.error).fieldErrors)
+    .map(([key, messages]) => `  ${key}: ${(messages as string[] | undefined)?.join(", ")}`)
+    .join("\n");
+  throw new Error(`Invalid environment for ${app}:\n${problems}`);
+}

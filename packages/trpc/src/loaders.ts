@@ -1,0 +1,58 @@
+import type { Database } from "@brisk/db";
+import { getUsersById } from "@brisk/db/queries/users";
+import { type Link, trace } from "@opentelemetry/api";
+import DataLoader from "dataloader";
+import { tracer } from "./telemetry/tracing";
+
+export interface UserByIdKey {
+  id: number;
+  postsLimit: number;
+}
+
+/**
+ * Lookups by id, batched per request: every `load` in the same tick becomes one statement.
+ * A fresh set is made for each request context, so nothing is shared across requests or users.
+ */
+export function createLoaders(db: Database) {
+  // The calls a batch serves, so its span links to each of their spans.
+  const callers: Link[] = [];
+  const userById = new DataLoader<
+    UserByIdKey,
+    Awaited<ReturnType<typeof getUsersById>>[number] | null,
+    string
+  >(
+    (keys) =>
+      tracer().startActiveSpan(
+        "loader users.byId",
+        { links: callers.splice(0), attributes: { "brisk.loader.keys": keys.length } },
+        async (span) => {
+          try {
+            // One statement for the whole batch: the largest posts limit asked, trimmed per key.
+            const postsLimit = Math.max(...keys.map((k) => k.postsLimit));
+            const ids = [...new Set(keys.map((k) => k.id))];
+            const rows = await getUsersById(db, { ids, postsLimit });
+            const byId = new Map(rows.map((row) => [row.id, row]));
+            return keys.map((key) => {
+              const user = byId.get(key.id);
+              return user ? { ...user, posts: user.posts.slice(0, key.postsLimit) } : null;
+            });
+          } finally {
+            span.end();
+          }
+        },
+      ),
+    { cacheKeyFn: (key) => `${key.id}:${key.postsLimit}` },
+  );
+  return {
+    /** Behind users.byId: every lookup of one request in one statement. */
+    userById: {
+      load(key: UserByIdKey) {
+        const caller = trace.getActiveSpan()?.spanContext();
+        if (caller) callers.push({ context: caller });
+        return userById.load(key);
+      },
+    },
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,101 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type Cookies, parseCookie, stringifySetCookie } from "cookie";
+
+export interface CookieOptions {
+  httpOnly?: boolean;
+  secure?: boolean;
+  sameSite?: "lax" | "strict" | "none";
+  path?: string;
+  /** Seconds; 0 deletes the cookie. */
+  maxAge?: number;
+  expires?: Date;
+}
+
+/**
+ * What a procedure sees of the request that called it, and what it may add to the response,
+ * the same in both hosts: apps/api over HTTP and the dashboard's server components and actions.
+ */
+export interface RequestInfo {
+  /** The caller's `x-request-id` when it is acceptable, else a new one; on every log line. */
+  readonly id: string;
+  header(name: string): string | undefined;
+  cookie(name: string): string | undefined;
+  setHeader(name: string, value: string): void;
+  setCookie(name: string, value: string, options: CookieOptions): void;
+}
+
+// Accept a caller's id (a proxy's, a load balancer's, the dashboard's) only if short and plain.
+const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function requestId(given: string | null | undefined): string {
+  return given && ACCEPTABLE_ID.test(given) ? given : randomUUID();
+}
+
+/** A request to apps/api: headers and cookies from Node's request, additions to its response. */
+export function nodeRequest(req: IncomingMessage, res: ServerResponse, id: string): RequestInfo {
+  let cookies: Cookies | undefined;
+  const writable = (name: string) => {
+    if (res.headersSent) throw new Error(`Cannot set ${name}: the response has started`);
+  };
+  return {
+    id,
+    header(name) {
+      const value = req.headers[name.toLowerCase()];
+      return Array.isArray(value) ? value.join(", ") : value;
+    },
+    cookie(name) {
+      cookies ??= parseCookie(req.headers.cookie ?? "");
+      return cookies[name];
+    },
+    setHeader(name, value) {
+      writable(name);
+      res.setHeader(name, value);
+    },
+    setCookie(name, value, options) {
+      writable(`cookie ${name}`);
+      res.appendHeader("set-cookie", stringifySetCookie(name, value, options));
+    },
+  };
+}
+
+/** What a request needs of Next's `headers()` and `cookies()` (next/headers), awaited. */
+export interface NextRequestParts {
+  id: string;
+  headers: { get(name: string): string | null };
+  cookies: {
+    get(name: string): { value: string } | undefined;
+    set(name: string, value: string, options: CookieOptions): unknown;
+  };
+}
+
+/**
+ * A server render or server action in the dashboard. Cookies go through Next's store, which
+ * accepts them in actions and route handlers only (Next's rule: a page render cannot set
+ * one). Next gives neither a way to add other response headers, so those are dropped.
+ */
+export function nextRequest(parts: NextRequestParts): RequestInfo {
+  return {
+    id: parts.id,
+    header: (name) => parts.headers.get(name) ?? undefined,
+    cookie: (name) => parts.cookies.get(name)?.value,
+    setHeader() {},
+    setCookie(name, value, options) {
+      parts.cookies.set(name, value, options);
+    },
+  };
+}
+
+/** A call the process makes itself (the boot warm-up): no headers, no response. */
+export function internalRequest(id: string): RequestInfo {
+  const noResponse = () => {
+    throw new Error("An internal call has no response to set headers or cookies on");
+  };
+  return {
+    id,
+    header: () => undefined,
+    cookie: () => undefined,
+    setHeader: noResponse,
+    setCookie: noResponse,
+  };
+}

@@ -1,0 +1,17 @@
+import { createCallerFactory, createTRPCRouter } from "./init";
+import { opsRouter } from "./routers/ops";
+import { postsRouter } from "./routers/posts";
+import { tagsRouter } from "./routers/tags";
+import { usersRouter } from "./routers/users";
+
+export const appRouter = createTRPCRouter({
+  users: usersRouter,
+  posts: postsRouter,
+  ops: opsRouter,
+  tags: tagsRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Calls procedures in process (server components, the warm-up), one caller per request. */
+export const createCaller = createCallerFactory(appRouter);

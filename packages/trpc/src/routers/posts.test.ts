@@ -1,0 +1,138 @@
+import { seed } from "@brisk/db/seed";
+import { useTestDatabase } from "@brisk/db/testing/database";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useTestRuntime } from "../testing";
+
+const database = useTestDatabase();
+const { caller } = useTestRuntime(database);
+
+beforeAll(async () => {
+  await seed(database.handle.sql, { users: 40, postsPerUser: 10, demo: true });
+});
+
+describe("posts.list", () => {
+  it.each([1, 10, 100])("loads %i posts with author and tags in one statement", async (limit) => {
+    database.resetStatements();
+    const page = await caller().posts.list({ limit });
+    expect(page.items).toHaveLength(limit);
+    expect(database.statements).toHaveLength(1);
+    for (const post of page.items) {
+      expect(post.author.name).toBeTruthy();
+      expect(post.tags.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("filters by tag, author and status", async () => {
+    const byTag = await caller().posts.list({ tag: "postgres", limit: 100 });
+    expect(byTag.items.length).toBeGreaterThan(0);
+    expect(byTag.items.every((p) => p.tags.some((t) => t.slug === "postgres"))).toBe(true);
+
+    const drafts = await caller().posts.list({ authorId: 1, status: "draft" });
+    expect(drafts.items.map((p) => p.title)).toEqual([
+      "Draft: the case for smaller payloads",
+      "Draft: notes on event-loop lag",
+    ]);
+    expect(drafts.items.every((p) => p.author.id === 1)).toBe(true);
+  });
+
+  it("pages with an opaque cursor through every post once, newest first", async () => {
+    const ids: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<ReturnType<typeof caller>["posts"]["list"]>> =
+        await caller().posts.list({ limit: 30, cursor });
+      ids.push(...page.items.map((p) => p.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(ids).toHaveLength(440);
+    expect(new Set(ids).size).toBe(440);
+  });
+
+  it("refuses a malformed cursor or tag with a field message", async () => {
+    await expect(caller().posts.list({ cursor: "drop table" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect(caller().posts.list({ tag: "Not A Slug" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+  });
+});
+
+describe("posts.byId", () => {
+  it("returns one post with author and tags in one statement", async () => {
+    database.resetStatements();
+    const post = await caller().posts.byId({ id: 3 });
+    expect(post).toMatchObject({ id: 3, author: { id: 1, name: "Avery Admin" } });
+    expect(post.body.length).toBeGreaterThan(0);
+    expect(database.statements).toHaveLength(1);
+  });
+
+  it("answers NOT_FOUND", async () => {
+    await expect(caller().posts.byId({ id: 999_999 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
+
+describe("posts.create, update, delete", () => {
+  it("creates a post with tags, and reads it back", async () => {
+    const post = await caller().posts.create({
+      authorId: 2,
+      title: "  Hello, Brisk  ",
+      body: "# Heading\n\nBody.",
+      status: "published",
+      tagIds: [1, 2, 2],
+    });
+    expect(post.title).toBe("Hello, Brisk");
+    expect(post.tags.map((t) => t.id).sort()).toEqual([1, 2]);
+    expect(post.publishedAt).toBeInstanceOf(Date);
+    const again = await caller().posts.byId({ id: post.id });
+    expect(again.title).toBe("Hello, Brisk");
+  });
+
+  it("updates fields and tags, clearing publishedAt when back to draft", async () => {
+    const post = await caller().posts.create({ authorId: 2, title: "Draft", body: "" });
+    expect(post.status).toBe("draft");
+    expect(post.publishedAt).toBeNull();
+    const published = await caller().posts.update({
+      id: post.id,
+      status: "published",
+      tagIds: [3],
+    });
+    expect(published.publishedAt).toBeInstanceOf(Date);
+    expect(published.tags.map((t) => t.id)).toEqual([3]);
+    const draft = await caller().posts.update({ id: post.id, status: "draft", title: "Renamed" });
+    expect(draft).toMatchObject({ title: "Renamed", status: "draft", publishedAt: null });
+    expect(draft.tags.map((t) => t.id)).toEqual([3]);
+  });
+
+  it("refuses bad input and unknown tags, and saves nothing", async () => {
+    const [before] = await database.handle.sql`select count(*)::int as n from posts`;
+    await expect(
+      caller().posts.create({ authorId: 2, title: "", body: "x" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      caller().posts.create({ authorId: 2, title: "t", body: "x", tagIds: [1, 99_999] }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: "Unknown tag ids: 99999" });
+    await expect(
+      caller().posts.create({ authorId: 2, title: "t", body: "x".repeat(100_001) }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      caller().posts.create({ authorId: 987_654, title: "t", body: "x" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: "Unknown authorId" });
+    await expect(
+      caller().posts.create({ authorId: 2, title: "t", body: "x", coverMediaId: 987_654 }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: "Unknown coverMediaId" });
+    const [after] = await database.handle.sql`select count(*)::int as n from posts`;
+    expect(after?.n).toBe(before?.n);
+  });
+
+  it("deletes, then answers NOT_FOUND", async () => {
+    const post = await caller().posts.create({ authorId: 3, title: "Gone soon", body: "" });
+    expect(await caller().posts.delete({ id: post.id })).toEqual({ id: post.id });
+    await expect(caller().posts.delete({ id: post.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(caller().posts.update({ id: post.id, title: "x" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+  });
+});

@@ -1,0 +1,107 @@
+import { seed } from "@brisk/db/seed";
+import { useTestDatabase } from "@brisk/db/testing/database";
+import { TRPCError } from "@trpc/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useTestRuntime } from "../testing";
+
+const database = useTestDatabase();
+const { caller } = useTestRuntime(database);
+
+beforeAll(async () => {
+  await seed(database.handle.sql, { users: 120, postsPerUser: 12, demo: true });
+});
+
+describe("users.list", () => {
+  it.each([1, 10, 100])("loads %i users with their posts in one statement", async (limit) => {
+    database.resetStatements();
+    const page = await caller().users.list({ limit, postsPerUser: 10 });
+    expect(page.items).toHaveLength(limit);
+    expect(database.statements).toHaveLength(1);
+    for (const user of page.items) expect(user.posts).toHaveLength(10);
+  });
+
+  it("returns each user's latest published posts, newest first", async () => {
+    const page = await caller().users.list({ limit: 5, postsPerUser: 20 });
+    const demo = page.items[0]!;
+    expect(demo.name).toBe("Avery Admin");
+    // Demo authors have 12 posts of which the two "Draft:" titles are drafts.
+    expect(demo.posts.every((p) => !p.title.startsWith("Draft"))).toBe(true);
+    const times = demo.posts.map((p) => p.createdAt.getTime());
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+
+  it("walks every user exactly once with the cursor", async () => {
+    const seen: number[] = [];
+    let cursor: number | undefined;
+    for (;;) {
+      const page = await caller().users.list({ limit: 50, postsPerUser: 0, cursor });
+      seen.push(...page.items.map((u) => u.id));
+      if (page.nextCursor === null) break;
+      cursor = page.nextCursor;
+    }
+    expect(seen).toHaveLength(124);
+    expect(new Set(seen).size).toBe(124);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+  });
+
+  it("rejects out-of-bounds input with field messages", async () => {
+    const error = await caller()
+      .users.list({ limit: 1_000 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TRPCError);
+    expect((error as TRPCError).code).toBe("BAD_REQUEST");
+  });
+});
+
+describe("users.byId", () => {
+  it("returns the user with posts in one statement", async () => {
+    database.resetStatements();
+    const user = await caller().users.byId({ id: 2 });
+    expect(user).toMatchObject({ id: 2, name: "Morgan Member", email: "member@brisk.dev" });
+    expect(user.posts.length).toBeGreaterThan(0);
+    expect(database.statements).toHaveLength(1);
+  });
+
+  it("batches 20 lookups in one request into one statement", async () => {
+    const oneRequest = caller();
+    database.resetStatements();
+    const ids = Array.from({ length: 20 }, (_, i) => i + 1);
+    const users = await Promise.all(ids.map((id) => oneRequest.users.byId({ id, postsLimit: 3 })));
+    expect(users.map((u) => u.id)).toEqual(ids);
+    expect(users.every((u) => u.posts.length === 3)).toBe(true);
+    // Users and their posts come from a single statement (a lateral join), not two.
+    expect(database.statements).toHaveLength(1);
+  });
+
+  it("keeps each call's own posts limit inside one batch", async () => {
+    const oneRequest = caller();
+    const [few, many] = await Promise.all([
+      oneRequest.users.byId({ id: 5, postsLimit: 2 }),
+      oneRequest.users.byId({ id: 5, postsLimit: 10 }),
+    ]);
+    expect(few.posts).toHaveLength(2);
+    expect(many.posts).toHaveLength(10);
+  });
+
+  it("never shares a loader between requests", async () => {
+    database.resetStatements();
+    await caller().users.byId({ id: 7 });
+    await database.handle.sql`update users set name = 'Renamed Seven' where id = 7`;
+    const fresh = await caller().users.byId({ id: 7 });
+    expect(fresh.name).toBe("Renamed Seven");
+    expect(database.statements.filter((s) => s.includes('from "users"'))).toHaveLength(2);
+  });
+
+  it("answers NOT_FOUND for an unknown id", async () => {
+    await expect(caller().users.byId({ id: 999_999 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
+
+describe("tags.list", () => {
+  it("lists the 50 tags by name, ignoring case", async () => {
+    const tags = await caller().tags.list();
+    expect(tags).toHaveLength(50);
+    const names = tags.map((t) => t.name.toLowerCase());
+    expect(names).toEqual([...names].sort());
+  });
+});

@@ -1,0 +1,118 @@
+import { buildCache, type Cache, type CacheSettings, createCache } from "@brisk/cache";
+import { createDb, type PoolOptions, type QueryHook } from "@brisk/db";
+import type { DestinationStream } from "pino";
+import { CACHE_PREFIX } from "./cache-scopes";
+import { createContextFactory, type OpsSources } from "./context";
+import { createLogger } from "./logger";
+import { internalRequest, type RequestInfo } from "./request";
+import { createCaller } from "./router";
+import { createMetrics, type Metrics } from "./telemetry/metrics";
+import { createOpsSeries } from "./telemetry/ops-series";
+import type { RecentTraces } from "./telemetry/recent-traces";
+import { observeStatements } from "./telemetry/statements";
+import { warmCache } from "./warm";
+
+export interface RuntimeConfig {
+  /** Names the process in its log lines: `api`, `web`. */
+  service: string;
+  logLevel: string;
+  /** Where log lines go: stdout unless given (tests read them here). */
+  logDestination?: DestinationStream | undefined;
+  database: {
+    url: string;
+    pool: Partial<PoolOptions>;
+    /** Unique per process, so pool gauges count this process's connections only. */
+    applicationName: string;
+    /** Sees every statement sent: tests count them with it. */
+    onQuery?: QueryHook | undefined;
+  };
+  /** How long one procedure call may wait on the database before answering 503. */
+  requestTimeoutMs: number;
+  /** Development only: error messages and stacks go to the client. */
+  exposeErrors: boolean;
+  /** Absent: no cache (concurrent loads of one key still share one query). */
+  cache?: Omit<CacheSettings, "prefix" | "observer"> | undefined;
+  /**
+   * Absent where nothing scrapes metrics (the dashboard's server). Present: a Prometheus
+   * registry of the process (its pool, event loop, memory); with `perCall`, also a span and
+   * metrics for every procedure call, SQL statement and cache lookup (off only to measure
+   * what that costs), and the Ops page's sources (`slowTraces` is the tracing SDK's
+   * in-memory processor).
+   */
+  telemetry?: { perCall: boolean; slowTraces?: RecentTraces | undefined } | undefined;
+}
+
+/**
+ * Everything a process that serves procedures runs on, built from its config in one place:
+ * the database pool, the cache, the logger, metrics and the Ops page's sources. apps/api,
+ * the dashboard's server and the tests all build theirs here and nowhere else. Tracing
+ * itself is started earlier, by each host, before anything makes a span.
+ */
+export function createRuntime(config: RuntimeConfig) {
+  const log = createLogger(config.logLevel, config.service, config.logDestination);
+  const telemetry = config.telemetry;
+  const perCall = telemetry?.perCall ?? false;
+  const metrics: Metrics | undefined = telemetry
+    ? createMetrics({ poolUsage: () => db.usage(), cacheStats: () => cache.stats() })
+    : undefined;
+  const db = createDb({
+    url: config.database.url,
+    pool: config.database.pool,
+    applicationName: config.database.applicationName,
+    onQuery: config.database.onQuery,
+    onStatement: perCall
+      ? observeStatements(metrics, new URL(config.database.url).pathname.slice(1))
+      : undefined,
+  });
+  const cache: Cache = config.cache
+    ? buildCache({
+        ...config.cache,
+        prefix: CACHE_PREFIX,
+        observer: perCall ? metrics?.cache : undefined,
+      })
+    : createCache({});
+  const ops: OpsSources | undefined =
+    metrics && perCall && telemetry?.slowTraces
+      ? {
+          series: createOpsSeries(metrics.registry, { everyMs: 5_000, points: 120 }),
+          traces: telemetry.slowTraces,
+        }
+      : undefined;
+  const createContext = createContextFactory({
+    db: db.db,
+    cache,
+    log,
+    requestTimeoutMs: config.requestTimeoutMs,
+    exposeErrors: config.exposeErrors,
+    metrics: perCall ? metrics : undefined,
+    ops,
+  });
+
+  return {
+    db,
+    cache,
+    log,
+    metrics,
+    createContext,
+    /** Calls procedures in process, as `request`. */
+    caller: (request: RequestInfo) => createCaller(createContext(request)),
+    /**
+     * Opens the warm connections, starts following other instances' cache invalidations and
+     * loads what the dashboard's first pages read. Throws when the database is unreachable;
+     * the host retries.
+     */
+    async warm() {
+      await db.warm();
+      if (!config.cache) return;
+      await cache.start();
+      await warmCache(createCaller(createContext(internalRequest("warm-up"))));
+    },
+    async close() {
+      ops?.series.stop();
+      cache.close();
+      await db.close();
+    },
+  };
+}
+
+export type Runtime = ReturnType<typeof createRuntime>;

@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { mediaIdSchema, postIdSchema, tagIdSchema, userIdSchema } from "./ids";
+
+const postStatusSchema = z.enum(["draft", "published"]);
+
+// An opaque keyset cursor: "<created_at epoch ms>.<id>".
+const postCursorSchema = z
+  .string()
+  .max(40)
+  .regex(/^\d{1,15}\.\d{1,10}$/, "Malformed cursor")
+  .transform((value) => {
+    const [ms, id] = value.split(".");
+    return { createdAt: new Date(Number(ms)), id: Number(id) };
+  });
+
+export function encodePostCursor(cursor: { createdAt: Date; id: number } | null) {
+  return cursor ? `${cursor.createdAt.getTime()}.${cursor.id}` : null;
+}
+
+export const listPostsInput = z.object({
+  authorId: userIdSchema.optional(),
+  tag: z
+    .string()
+    .max(64)
+    .regex(/^[a-z0-9-]+$/, "A tag slug is lowercase letters, digits and dashes")
+    .optional(),
+  status: postStatusSchema.optional(),
+  cursor: postCursorSchema.nullish(),
+  limit: z.number().int().min(1).max(100).default(20),
+});
+
+export const postByIdInput = z.object({ id: postIdSchema });
+
+const title = z.string().trim().min(1, "A title is required").max(200);
+const body = z.string().max(100_000, "The body is limited to 100,000 characters");
+const tagIds = z
+  .array(tagIdSchema)
+  .max(10, "At most 10 tags")
+  .transform((ids) => [...new Set(ids)]);
+
+export const createPostInput = z.object({
+  // Until sign-in exists the author is named in the input; the auth issue takes it from the session.
+  authorId: userIdSchema,
+  title,
+  body,
+  status: postStatusSchema.default("draft"),
+  tagIds: tagIds.default([]),
+  coverMediaId: mediaIdSchema.nullish(),
+});
+
+export const updatePostInput = z.object({
+  id: postIdSchema,
+  title: title.optional(),
+  body: body.optional(),
+  status: postStatusSchema.optional(),
+  tagIds: tagIds.optional(),
+  coverMediaId: mediaIdSchema.nullish(),
+});
+
+export const deletePostInput = z.object({ id: postIdSchema });

@@ -1,0 +1,207 @@
+import { performance } from "node:perf_hooks";
+import type { CacheObserver, CacheStats } from "@brisk/cache";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+export interface PoolUsage {
+  max: number;
+  busy: number;
+  idle: number;
+  inFlight: number;
+  waiting: number;
+}
+
+/** From 1 ms to 10 s: the range between a cached read and the alerting threshold's tenfold. */
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** A Redis round trip: sub-millisecond on a LAN, the command timeout (≈75 ms) at worst. */
+const REDIS_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25];
+const BREAKER_STATES = ["closed", "half-open", "open"] as const;
+
+/**
+ * Every Prometheus metric of the process, in one registry. Later parts (cache, external calls,
+ * jobs) add theirs here. Names follow Prometheus conventions: base units, `_total` counters.
+ */
+export function createMetrics(options: {
+  poolUsage: () => Promise<PoolUsage>;
+  cacheStats?: () => CacheStats;
+}) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "brisk_", eventLoopMonitoringPrecision: 10 });
+
+  const rpcRequests = new Counter({
+    name: "brisk_rpc_requests_total",
+    help: "tRPC procedure calls, by procedure, type and the HTTP status they answered with.",
+    labelNames: ["procedure", "type", "status"] as const,
+    registers: [registry],
+  });
+  const rpcDuration = new Histogram({
+    name: "brisk_rpc_request_duration_seconds",
+    help: "Time from the start of a procedure call to its result.",
+    labelNames: ["procedure", "type"] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const rpcInFlight = new Gauge({
+    name: "brisk_rpc_in_flight",
+    help: "Procedure calls running now.",
+    labelNames: ["procedure"] as const,
+    registers: [registry],
+  });
+  const dbStatementDuration = new Histogram({
+    name: "brisk_db_statement_duration_seconds",
+    help: "Time from sending a SQL statement (or queueing it for a connection) to its answer.",
+    labelNames: ["result"] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+
+  // Pool gauges are read when Prometheus scrapes, with one query on a connection of their own.
+  let lastUsage: PoolUsage | undefined;
+  const refreshUsage = async () => {
+    lastUsage = await options.poolUsage().catch(() => lastUsage);
+  };
+  new Gauge({
+    name: "brisk_db_pool_max",
+    help: "Connections the pool may open.",
+    registers: [registry],
+    async collect() {
+      await refreshUsage();
+      if (lastUsage) this.set(lastUsage.max);
+    },
+  });
+  new Gauge({
+    name: "brisk_db_pool_connections",
+    help: "Open pool connections, busy or idle (as Postgres sees them).",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    collect() {
+      if (!lastUsage) return;
+      this.set({ state: "busy" }, lastUsage.busy);
+      this.set({ state: "idle" }, lastUsage.idle);
+    },
+  });
+  new Gauge({
+    name: "brisk_db_pool_waiting",
+    help: "Statements waiting for a pool connection.",
+    registers: [registry],
+    collect() {
+      if (lastUsage) this.set(lastUsage.waiting);
+    },
+  });
+
+  let elu = performance.eventLoopUtilization();
+  new Gauge({
+    name: "brisk_nodejs_eventloop_utilization_ratio",
+    help: "Share of time the event loop was busy since the previous scrape.",
+    registers: [registry],
+    collect() {
+      const now = performance.eventLoopUtilization();
+      this.set(performance.eventLoopUtilization(now, elu).utilization);
+      elu = now;
+    },
+  });
+
+  const cacheLookups = new Counter({
+    name: "brisk_cache_lookups_total",
+    help: "Cache lookups by tier (memory, redis), TTL class and result (hit, miss).",
+    labelNames: ["tier", "class", "result"] as const,
+    registers: [registry],
+  });
+  const cacheLoadDuration = new Histogram({
+    name: "brisk_cache_load_duration_seconds",
+    help: "Time the loader behind a cache miss took (the database work a hit saves).",
+    labelNames: ["class"] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const cacheCorrupt = new Counter({
+    name: "brisk_cache_corrupt_entries_total",
+    help: "Entries read back from Redis that failed their schema and were treated as misses.",
+    labelNames: ["class"] as const,
+    registers: [registry],
+  });
+  const redisDuration = new Histogram({
+    name: "brisk_cache_redis_command_duration_seconds",
+    help: "Redis round trips by command and outcome (ok, error, timeout).",
+    labelNames: ["command", "outcome"] as const,
+    buckets: REDIS_BUCKETS,
+    registers: [registry],
+  });
+  const redisRefused = new Counter({
+    name: "brisk_cache_redis_refused_total",
+    help: "Redis commands not sent because the circuit breaker was open.",
+    labelNames: ["command"] as const,
+    registers: [registry],
+  });
+  const cacheStats = () => options.cacheStats?.();
+  new Gauge({
+    name: "brisk_cache_breaker_state",
+    help: "The Redis circuit breaker: 1 for the state it is in (closed, half-open, open).",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    collect() {
+      const breaker = cacheStats()?.breaker;
+      if (!breaker) return;
+      for (const state of BREAKER_STATES) this.set({ state }, state === breaker ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: "brisk_cache_pending_invalidations",
+    help: "Scopes whose invalidation could not reach Redis yet and is being retried.",
+    registers: [registry],
+    collect() {
+      this.set(cacheStats()?.pendingInvalidations ?? 0);
+    },
+  });
+  new Gauge({
+    name: "brisk_cache_memory_entries",
+    help: "Entries in the in-process tier.",
+    registers: [registry],
+    collect() {
+      this.set(cacheStats()?.memory?.entries ?? 0);
+    },
+  });
+  new Gauge({
+    name: "brisk_cache_memory_bytes",
+    help: "Bytes (of JSON) held by the in-process tier.",
+    registers: [registry],
+    collect() {
+      this.set(cacheStats()?.memory?.bytes ?? 0);
+    },
+  });
+
+  const cache: CacheObserver = {
+    lookup(tier, ttl, hit) {
+      cacheLookups.inc({ tier, class: ttl, result: hit ? "hit" : "miss" });
+    },
+    loaded(ttl, seconds) {
+      cacheLoadDuration.observe({ class: ttl }, seconds);
+    },
+    corrupt(ttl) {
+      cacheCorrupt.inc({ class: ttl });
+    },
+    redisCommand(command, seconds, outcome) {
+      if (outcome === "refused") redisRefused.inc({ command });
+      else redisDuration.observe({ command, outcome }, seconds);
+    },
+  };
+
+  return {
+    registry,
+    cache,
+    /** Starts timing one procedure call; the returned function records its outcome. */
+    procedureStarted(procedure: string, type: string) {
+      const stopTimer = rpcDuration.startTimer({ procedure, type });
+      rpcInFlight.inc({ procedure });
+      return (status: number) => {
+        stopTimer();
+        rpcInFlight.dec({ procedure });
+        rpcRequests.inc({ procedure, type, status: String(status) });
+      };
+    },
+    statementFinished(seconds: number, ok: boolean) {
+      dbStatementDuration.observe({ result: ok ? "ok" : "error" }, seconds);
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
