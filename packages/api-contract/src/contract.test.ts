@@ -35,22 +35,32 @@ beforeAll(async () => {
     },
     stdio: ["ignore", "inherit", "inherit"],
   });
-  for (let i = 0; i < 100; i++) {
-    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+  const exited = new Promise<never>((_, reject) =>
+    api.once("exit", (code) => reject(new Error(`apps/api exited with ${code} before ready`))),
+  );
+  const isReady = () =>
+    fetch(`http://127.0.0.1:${port}/readyz`).then(
       (r) => r.ok,
       () => false,
     );
-    if (ready) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("apps/api did not become ready");
-});
+  const ready = (async () => {
+    while (api.exitCode === null && !(await isReady())) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  // Once ready, a later exit is afterAll's to judge.
+  exited.catch(() => {});
+  // Starting tsx and the api on a loaded machine takes a while; a crash ends the wait at once.
+  await Promise.race([ready, exited]);
+}, 60_000);
 
 afterAll(async () => {
-  if (!api || api.exitCode !== null) return;
-  const exited = new Promise((resolve) => api.once("exit", resolve));
+  if (!api) return;
+  expect(api.exitCode).toBeNull();
+  const exited = new Promise<number | null>((resolve) => api.once("exit", resolve));
   api.kill("SIGTERM");
-  await exited;
+  // A clean shutdown: drained, closed, exit code 0.
+  expect(await exited).toBe(0);
 });
 
 describe("createBriskClient against a running apps/api", () => {

@@ -57,6 +57,8 @@ export function createCache(deps: CacheDeps) {
   const { memory, redis, observer } = deps;
   const random = deps.random ?? Math.random;
   const inFlight = new Map<string, Flight>();
+  /** Redis writes not awaited by the reads that made them. */
+  const storing = new Set<Promise<void>>();
 
   /**
    * Drops local copies and marks running loads stale, so a read after a write reloads: a load
@@ -138,9 +140,11 @@ export function createCache(deps: CacheDeps) {
     memory?.set(entry.key, value, json.length, entry.scopes);
     if (shared && generations) {
       // Not awaited: the caller has its answer; other instances find it once Redis has it.
-      void shared
+      const stored = shared
         .store(entry.key, envelope(generations, json), jitteredTtlSeconds(entry.ttl, random))
-        .catch(() => {});
+        .catch(() => {})
+        .finally(() => storing.delete(stored));
+      storing.add(stored);
     }
     return value;
   }
@@ -174,6 +178,11 @@ export function createCache(deps: CacheDeps) {
       const running = inFlight.get(entry.key);
       if (running) return running.promise as Promise<T>;
       return run(entry, load);
+    },
+
+    /** Waits for the Redis writes still in flight: what was loaded is then shared. */
+    async flush() {
+      await Promise.all(storing);
     },
 
     /**

@@ -1,5 +1,6 @@
 import { createTestDatabase } from "@brisk/db/testing";
 import { sql } from "drizzle-orm";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb, dbPoolEnv, poolOptionsFromEnv } from "./client";
 import { TEMPLATE_URL } from "./testing/provided";
@@ -49,15 +50,20 @@ describe("createDb", () => {
       ]);
       expect(timed.every((t) => t.seconds >= 0 && t.seconds < 5)).toBe(true);
 
-      // Five statements on three connections: three busy, two waiting.
+      // Five statements on three connections: three busy, two waiting. They wait on a lock
+      // the test holds, so they stay that way until it lets go, however slow the machine.
+      const holder = postgres(database.url, { max: 1, onnotice: () => {} });
+      await holder`select pg_advisory_lock(4242)`;
       // Drizzle queries are lazy; Promise.all starts them.
-      const sleeping = Promise.all(
-        Array.from({ length: 5 }, () => handle.db.execute(sql`select pg_sleep(0.5)`)),
+      const blocked = Promise.all(
+        Array.from({ length: 5 }, () => handle.db.execute(sql`select pg_advisory_xact_lock(4242)`)),
       );
-      await new Promise((r) => setTimeout(r, 250));
-      const usage = await handle.usage();
-      expect(usage).toMatchObject({ max: 3, inFlight: 5, busy: 3, idle: 0, waiting: 2 });
-      await sleeping;
+      await expect
+        .poll(() => handle.usage(), { timeout: 10_000 })
+        .toMatchObject({ max: 3, inFlight: 5, busy: 3, idle: 0, waiting: 2 });
+      await holder`select pg_advisory_unlock(4242)`;
+      await holder.end();
+      await blocked;
       expect(await handle.usage()).toMatchObject({ inFlight: 0, busy: 0, waiting: 0 });
     } finally {
       await handle.close();

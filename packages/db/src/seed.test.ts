@@ -37,6 +37,7 @@ describe("seed", () => {
     expect(result).toEqual({ seeded: true, users: 200, posts: 2_000, tags: 50 });
 
     const perUser = await a`select count(*)::int as n from posts group by author_id`;
+    expect(perUser).toHaveLength(200);
     expect(perUser.every((r) => r.n === 10)).toBe(true);
     const [sizes] = await a`
       select avg(length(title))::int as title, avg(length(body))::int as body from posts`;

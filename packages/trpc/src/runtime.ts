@@ -98,14 +98,15 @@ export function createRuntime(config: RuntimeConfig) {
     caller: (request: RequestInfo) => createCaller(createContext(request)),
     /**
      * Opens the warm connections, starts following other instances' cache invalidations and
-     * loads what the dashboard's first pages read. Throws when the database is unreachable;
-     * the host retries.
+     * loads what the dashboard's first pages read, into this process and into Redis, where the
+     * dashboard's server finds it. Throws when the database is unreachable; the host retries.
      */
     async warm() {
       await db.warm();
       if (!config.cache) return;
       await cache.start();
       await warmCache(createCaller(createContext(internalRequest("warm-up"))));
+      await cache.flush();
     },
     async close() {
       ops?.series.stop();

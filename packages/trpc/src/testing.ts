@@ -1,8 +1,10 @@
 import type { TestDatabase } from "@brisk/db/testing/database";
-import { afterAll, beforeAll } from "vitest";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, expect } from "vitest";
+import { z } from "zod";
 import { internalRequest } from "./request";
 
-export { createTRPCRouter, publicProcedure } from "./init";
+export { createCallerFactory, createTRPCRouter, publicProcedure } from "./init";
 
 import { createRuntime, type Runtime, type RuntimeConfig } from "./runtime";
 
@@ -51,3 +53,19 @@ export function useTestRuntime(
   return holder;
 }
 export { CACHE_PREFIX } from "./cache-scopes";
+
+/**
+ * The field messages a failed call carries (what the error formatter sends a client as
+ * `data.zodError.fieldErrors`), read off the TRPCError an in-process caller throws.
+ */
+export async function fieldErrors(call: Promise<unknown>): Promise<Record<string, string[]>> {
+  const error = await call.then(
+    () => {
+      throw new Error("the call succeeded");
+    },
+    (e: unknown) => e,
+  );
+  if (!(error instanceof TRPCError) || !(error.cause instanceof z.ZodError)) throw error;
+  expect(error.code).toBe("BAD_REQUEST");
+  return z.flattenError(error.cause).fieldErrors as Record<string, string[]>;
+}

@@ -135,15 +135,19 @@ describe("Tags page", () => {
     expect(await edit.count()).toBe(0);
     expect(await row.textContent()).toContain("redis");
 
-    // Cancel leaves the tag as it was.
+    // Cancel closes the row without a save: no request goes to the api.
+    const apiCalls = recordApiCalls(page);
     await row.getByRole("button", { name: "Edit" }).click();
-    await page.getByRole("form", { name: "Edit tag Redis Streams" }).getByLabel("Name").fill("X");
-    await page.getByRole("button", { name: "Cancel" }).click();
+    const again = page.getByRole("form", { name: "Edit tag Redis Streams" });
+    await again.getByLabel("Name").fill("X");
+    await again.getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => again.count()).toBe(0);
     expect(await row.getByTestId("tag-name").textContent()).toBe("Redis Streams");
 
-    // Another page load shows the new name from the database.
+    // Another page load shows the saved name from the database, not the cancelled one.
     await page.reload();
     expect(await tagRow(page, "redis").getByTestId("tag-name").textContent()).toBe("Redis Streams");
+    expect(apiCalls.filter((call) => call.includes("tags.update"))).toEqual([]);
     await page.close();
   });
 
@@ -153,9 +157,13 @@ describe("Tags page", () => {
     const before = await rows.count();
     const row = tagRow(page, "jobs");
 
+    // "Keep it" closes the question without deleting anything.
+    const apiCalls = recordApiCalls(page);
     await row.getByRole("button", { name: "Delete" }).click();
     await row.getByRole("button", { name: "Keep it" }).click();
+    await expect.poll(() => row.getByTestId("tag-delete-confirm").count()).toBe(0);
     expect(await rows.count()).toBe(before);
+    expect(apiCalls.filter((call) => call.includes("tags.delete"))).toEqual([]);
 
     await row.getByRole("button", { name: "Delete" }).click();
     expect(await row.getByTestId("tag-delete-confirm").textContent()).toContain("Delete Jobs");

@@ -1,7 +1,7 @@
 import { seed } from "@brisk/db/seed";
 import { useTestDatabase } from "@brisk/db/testing/database";
 import { beforeAll, describe, expect, it } from "vitest";
-import { useTestRuntime } from "../testing";
+import { fieldErrors, useTestRuntime } from "../testing";
 
 const database = useTestDatabase();
 const { caller } = useTestRuntime(database);
@@ -36,24 +36,29 @@ describe("posts.list", () => {
   });
 
   it("pages with an opaque cursor through every post once, newest first", async () => {
-    const ids: number[] = [];
+    const seen: { id: number; createdAt: Date }[] = [];
     let cursor: string | null = null;
     do {
       const page: Awaited<ReturnType<ReturnType<typeof caller>["posts"]["list"]>> =
         await caller().posts.list({ limit: 30, cursor });
-      ids.push(...page.items.map((p) => p.id));
+      seen.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
-    expect(ids).toHaveLength(440);
-    expect(new Set(ids).size).toBe(440);
+    const [count] = await database.handle.sql`select count(*)::int as n from posts`;
+    expect(seen).toHaveLength(count?.n);
+    expect(new Set(seen.map((p) => p.id)).size).toBe(count?.n);
+    // Newest first; posts written in the same instant, highest id first.
+    const order = (a: (typeof seen)[number], b: (typeof seen)[number]) =>
+      b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id;
+    expect(seen.map((p) => p.id)).toEqual([...seen].sort(order).map((p) => p.id));
   });
 
   it("refuses a malformed cursor or tag with a field message", async () => {
-    await expect(caller().posts.list({ cursor: "drop table" })).rejects.toMatchObject({
-      code: "BAD_REQUEST",
+    expect(await fieldErrors(caller().posts.list({ cursor: "drop table" }))).toEqual({
+      cursor: ["Malformed cursor"],
     });
-    await expect(caller().posts.list({ tag: "Not A Slug" })).rejects.toMatchObject({
-      code: "BAD_REQUEST",
+    expect(await fieldErrors(caller().posts.list({ tag: "Not A Slug" }))).toEqual({
+      tag: ["A tag slug is lowercase letters, digits and dashes"],
     });
   });
 });
@@ -125,14 +130,40 @@ describe("posts.create, update, delete", () => {
     expect(after?.n).toBe(before?.n);
   });
 
-  it("deletes, then answers NOT_FOUND", async () => {
+  it("refuses unknown tags or cover on update, and changes nothing", async () => {
+    const post = await caller().posts.create({ authorId: 2, title: "Kept", body: "", tagIds: [1] });
+    await expect(caller().posts.update({ id: post.id, tagIds: [2, 99_999] })).rejects.toMatchObject(
+      { code: "BAD_REQUEST", message: "Unknown tag ids: 99999" },
+    );
+    await expect(
+      caller().posts.update({ id: post.id, title: "Changed", coverMediaId: 987_654 }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: "Unknown coverMediaId" });
+    const after = await caller().posts.byId({ id: post.id });
+    expect(after.title).toBe("Kept");
+    expect(after.tags.map((t) => t.id)).toEqual([1]);
+  });
+
+  it("tells which field is wrong", async () => {
+    expect(await fieldErrors(caller().posts.create({ authorId: 2, title: " ", body: "" }))).toEqual(
+      { title: ["A title is required"] },
+    );
+    expect(
+      await fieldErrors(
+        caller().posts.update({ id: 1, tagIds: Array.from({ length: 11 }, (_, i) => i + 1) }),
+      ),
+    ).toEqual({ tagIds: ["At most 10 tags"] });
+  });
+
+  it("deletes, then answers NOT_FOUND to update and delete", async () => {
     const post = await caller().posts.create({ authorId: 3, title: "Gone soon", body: "" });
     expect(await caller().posts.delete({ id: post.id })).toEqual({ id: post.id });
     await expect(caller().posts.delete({ id: post.id })).rejects.toMatchObject({
       code: "NOT_FOUND",
+      message: `No post with id ${post.id}`,
     });
     await expect(caller().posts.update({ id: post.id, title: "x" })).rejects.toMatchObject({
       code: "NOT_FOUND",
+      message: `No post with id ${post.id}`,
     });
   });
 });

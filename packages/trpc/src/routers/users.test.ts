@@ -1,8 +1,7 @@
 import { seed } from "@brisk/db/seed";
 import { useTestDatabase } from "@brisk/db/testing/database";
-import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
-import { useTestRuntime } from "../testing";
+import { fieldErrors, useTestRuntime } from "../testing";
 
 const database = useTestDatabase();
 const { caller } = useTestRuntime(database);
@@ -25,6 +24,7 @@ describe("users.list", () => {
     const demo = page.items[0]!;
     expect(demo.name).toBe("Avery Admin");
     // Demo authors have 12 posts of which the two "Draft:" titles are drafts.
+    expect(demo.posts).toHaveLength(10);
     expect(demo.posts.every((p) => !p.title.startsWith("Draft"))).toBe(true);
     const times = demo.posts.map((p) => p.createdAt.getTime());
     expect(times).toEqual([...times].sort((a, b) => b - a));
@@ -45,11 +45,10 @@ describe("users.list", () => {
   });
 
   it("rejects out-of-bounds input with field messages", async () => {
-    const error = await caller()
-      .users.list({ limit: 1_000 })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TRPCError);
-    expect((error as TRPCError).code).toBe("BAD_REQUEST");
+    expect(await fieldErrors(caller().users.list({ limit: 1_000, postsPerUser: -1 }))).toEqual({
+      limit: ["Too big: expected number to be <=100"],
+      postsPerUser: ["Too small: expected number to be >=0"],
+    });
   });
 });
 
@@ -97,11 +96,22 @@ describe("users.byId", () => {
   });
 });
 
-describe("tags.list", () => {
-  it("lists the 50 tags by name, ignoring case", async () => {
-    const tags = await caller().tags.list();
-    expect(tags).toHaveLength(50);
-    const names = tags.map((t) => t.name.toLowerCase());
-    expect(names).toEqual([...names].sort());
+describe("users.update", () => {
+  it("renames a user, trimmed", async () => {
+    expect(await caller().users.update({ id: 9, name: "  Nine Renamed " })).toEqual({
+      id: 9,
+      name: "Nine Renamed",
+    });
+    expect((await caller().users.byId({ id: 9 })).name).toBe("Nine Renamed");
+  });
+
+  it("answers NOT_FOUND for an unknown id, and a field message for an empty name", async () => {
+    await expect(caller().users.update({ id: 999_999, name: "Nobody" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "No user with id 999999",
+    });
+    expect(await fieldErrors(caller().users.update({ id: 9, name: " " }))).toEqual({
+      name: ["A name is required"],
+    });
   });
 });

@@ -55,17 +55,27 @@ export function createMetrics(options: {
   });
 
   // Pool gauges are read when Prometheus scrapes, with one query on a connection of their own.
+  // A scrape collects every metric at once: the three gauges share one query, so they
+  // describe the same moment (and the first scrape has them too).
   let lastUsage: PoolUsage | undefined;
-  const refreshUsage = async () => {
-    lastUsage = await options.poolUsage().catch(() => lastUsage);
+  let reading: Promise<PoolUsage | undefined> | undefined;
+  const usage = () => {
+    reading ??= options
+      .poolUsage()
+      .then((fresh) => (lastUsage = fresh))
+      .catch(() => lastUsage)
+      .finally(() => {
+        reading = undefined;
+      });
+    return reading;
   };
   new Gauge({
     name: "brisk_db_pool_max",
     help: "Connections the pool may open.",
     registers: [registry],
     async collect() {
-      await refreshUsage();
-      if (lastUsage) this.set(lastUsage.max);
+      const now = await usage();
+      if (now) this.set(now.max);
     },
   });
   new Gauge({
@@ -73,18 +83,20 @@ export function createMetrics(options: {
     help: "Open pool connections, busy or idle (as Postgres sees them).",
     labelNames: ["state"] as const,
     registers: [registry],
-    collect() {
-      if (!lastUsage) return;
-      this.set({ state: "busy" }, lastUsage.busy);
-      this.set({ state: "idle" }, lastUsage.idle);
+    async collect() {
+      const now = await usage();
+      if (!now) return;
+      this.set({ state: "busy" }, now.busy);
+      this.set({ state: "idle" }, now.idle);
     },
   });
   new Gauge({
     name: "brisk_db_pool_waiting",
     help: "Statements waiting for a pool connection.",
     registers: [registry],
-    collect() {
-      if (lastUsage) this.set(lastUsage.waiting);
+    async collect() {
+      const now = await usage();
+      if (now) this.set(now.waiting);
     },
   });
 

@@ -65,11 +65,15 @@ function quantile(buckets: [number, number][], total: number, q: number): number
  * Samples the registry every few seconds and keeps the last points in memory, so the Ops page
  * shows rates and percentiles per interval without a Prometheus server.
  */
-export function createOpsSeries(registry: Registry, options: { everyMs: number; points: number }) {
+export function createOpsSeries(
+  registry: Registry,
+  options: { everyMs: number; points: number; now?: () => number },
+) {
+  const clock = options.now ?? (() => performance.now());
   const points: OpsPoint[] = [];
   let previous: Snapshot | undefined;
   let previousCache: CacheCounts | undefined;
-  let previousAt = performance.now();
+  let previousAt = clock();
 
   async function sample() {
     const metrics = await registry.getMetricsAsJSON();
@@ -112,11 +116,14 @@ export function createOpsSeries(registry: Registry, options: { everyMs: number; 
         .filter((v) => v.metricName?.endsWith("_count") && v.labels.outcome !== "ok")
         .reduce((sum, v) => sum + v.value, 0),
     };
+    // Computed now: `previousCache` moves on to this sample below.
     const since = (key: keyof CacheCounts) => cacheCounts[key] - (previousCache?.[key] ?? 0);
     const reads = since("memoryHits") + since("memoryMisses");
+    const hits = { memory: since("memoryHits"), redis: since("redisHits") };
+    const redisErrors = since("redisErrors");
     const breaker = values("brisk_cache_breaker_state").find((v) => v.value === 1)?.labels.state;
 
-    const now = performance.now();
+    const now = clock();
     const seconds = (now - previousAt) / 1000;
     const procedures: OpsPoint["procedures"] = [];
     for (const [procedure, e] of snapshot) {
@@ -153,9 +160,9 @@ export function createOpsSeries(registry: Registry, options: { everyMs: number; 
       rssMb: gauge("brisk_process_resident_memory_bytes") / 1024 / 1024,
       cache: {
         readsPerSecond: reads / seconds,
-        hitRatio: reads === 0 ? null : (since("memoryHits") + since("redisHits")) / reads,
-        memoryHitRatio: reads === 0 ? null : since("memoryHits") / reads,
-        redisErrorsPerSecond: since("redisErrors") / seconds,
+        hitRatio: reads === 0 ? null : (hits.memory + hits.redis) / reads,
+        memoryHitRatio: reads === 0 ? null : hits.memory / reads,
+        redisErrorsPerSecond: redisErrors / seconds,
         breaker: (breaker as OpsPoint["cache"]["breaker"] | undefined) ?? null,
       },
     });

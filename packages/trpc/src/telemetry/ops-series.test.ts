@@ -1,0 +1,95 @@
+import type { Counter, Histogram } from "prom-client";
+import { describe, expect, it } from "vitest";
+import { createMetrics } from "./metrics";
+import { createOpsSeries } from "./ops-series";
+
+/** A registry with Brisk's metrics and a clock the test moves. */
+function setup() {
+  const metrics = createMetrics({
+    poolUsage: async () => ({ max: 10, busy: 3, idle: 7, inFlight: 4, waiting: 1 }),
+  });
+  let now = 0;
+  const series = createOpsSeries(metrics.registry, { everyMs: 60_000, points: 3, now: () => now });
+  series.stop();
+  const duration = metrics.registry.getSingleMetric(
+    "brisk_rpc_request_duration_seconds",
+  ) as Histogram;
+  const requests = metrics.registry.getSingleMetric("brisk_rpc_requests_total") as Counter;
+  /** `n` calls of `procedure` that took `seconds` and answered `status`. */
+  const calls = (procedure: string, n: number, seconds: number, status = 200) => {
+    for (let i = 0; i < n; i++) {
+      duration.observe({ procedure, type: "query" }, seconds);
+      requests.inc({ procedure, type: "query", status: String(status) });
+    }
+  };
+  return {
+    metrics,
+    series,
+    calls,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
+}
+
+describe("the Ops page's series", () => {
+  it("turns histogram buckets into percentiles, interpolated inside the bucket", async () => {
+    const { series, calls, advance } = setup();
+    calls("users.list", 50, 0.002); // bucket ≤ 2.5 ms
+    calls("users.list", 45, 0.02); // bucket ≤ 25 ms
+    calls("users.list", 5, 0.3, 503); // bucket ≤ 500 ms
+    advance(5_000);
+    await series.sample();
+
+    const [stats] = series.points()[0]!.procedures;
+    expect(stats).toMatchObject({ procedure: "users.list", rps: 20, errorRatio: 0.05 });
+    // p50: the 50th call is the last in (1 ms, 2.5 ms]; p95 the last in (10 ms, 25 ms];
+    // p99: 4 of the 5 calls in (250 ms, 500 ms] → 250 + 0.8 × 250.
+    expect(stats!.p50Ms).toBeCloseTo(2.5);
+    expect(stats!.p95Ms).toBeCloseTo(25);
+    expect(stats!.p99Ms).toBeCloseTo(450);
+  });
+
+  it("reports each interval on its own: rates over its length, no percentiles without calls", async () => {
+    const { series, calls, advance } = setup();
+    calls("tags.list", 10, 0.001);
+    advance(5_000);
+    await series.sample();
+    advance(2_000);
+    await series.sample();
+    calls("tags.list", 4, 0.004);
+    advance(2_000);
+    await series.sample();
+
+    const rows = series.points().map((p) => p.procedures[0]);
+    expect(rows.map((r) => r?.rps)).toEqual([2, 0, 2]);
+    expect(rows[1]).toMatchObject({ p50Ms: null, p95Ms: null, p99Ms: null, errorRatio: 0 });
+    // Only this interval's four calls, all in (2.5 ms, 5 ms]: the median is halfway in.
+    expect(rows[2]!.p50Ms).toBeCloseTo(3.75);
+  });
+
+  it("computes the cache's hit ratios and keeps only the last points", async () => {
+    const { metrics, series, advance } = setup();
+    for (let i = 0; i < 80; i++) metrics.cache.lookup("memory", "user", true);
+    for (let i = 0; i < 20; i++) metrics.cache.lookup("memory", "user", false);
+    for (let i = 0; i < 10; i++) metrics.cache.lookup("redis", "user", true);
+    for (let i = 0; i < 10; i++) metrics.cache.lookup("redis", "user", false);
+    metrics.cache.redisCommand("mget", 0.08, "timeout");
+    advance(5_000);
+    await series.sample();
+    expect(series.points()[0]!.cache).toMatchObject({
+      readsPerSecond: 20,
+      hitRatio: 0.9,
+      memoryHitRatio: 0.8,
+      redisErrorsPerSecond: 0.2,
+    });
+    expect(series.points()[0]!.pool).toEqual({ max: 10, busy: 3, idle: 7, waiting: 1 });
+
+    for (let i = 0; i < 3; i++) {
+      advance(5_000);
+      await series.sample();
+    }
+    expect(series.points()).toHaveLength(3);
+    expect(series.points().every((p) => p.cache.hitRatio === null)).toBe(true);
+  });
+});
