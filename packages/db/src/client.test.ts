@@ -70,7 +70,7 @@ describe("createDb", () => {
     }
   });
 
-  it("reads pool settings from env with the playbook's defaults", () => {
+  it("reads pool settings from env with the documented defaults", () => {
     expect(poolOptionsFromEnv(dbPoolEnv.parse({}))).toEqual({
       prepare: true,
       max: 50,

@@ -4,8 +4,9 @@ import { z } from "zod";
 import * as schema from "./schema";
 
 /**
- * Pool settings of the performance playbook. Apps merge this into their own env module so
- * that every process reads the same variables with the same defaults.
+ * The pool's settings (warmed at boot, bounded, a connect timeout, connections recycled).
+ * Apps merge this into their own env module, so every process reads the same variables
+ * with the same defaults.
  */
 export const dbPoolEnv = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(50),

@@ -2,8 +2,8 @@ import { scryptSync } from "node:crypto";
 import type postgres from "postgres";
 
 /**
- * The deterministic dataset of PRODUCT.md's benchmark workload (10,000 users with exactly 10
- * posts each, 50 tags), optionally preceded by a few readable demo accounts. Every value comes
+ * The deterministic dataset of the benchmark workload (10,000 users with exactly 10 posts
+ * each, 50 tags), optionally preceded by a few readable demo accounts. Every value comes
  * from a seeded generator, so two seeds of an empty database are identical row for row.
  */
 export interface SeedOptions {

@@ -6,8 +6,8 @@ import { measureTransformers } from "./transformer";
 import { W1_PATH, type Workload, w2Path } from "./workloads";
 
 /**
- * `pnpm bench`: PRODUCT.md's workload against Brisk and, in the same run on the same
- * database, the baselines: `naive` (N+1) and `ceiling` (node:http + postgres.js, no framework).
+ * `pnpm bench`: the benchmark workload (docs/PERFORMANCE.md) against Brisk and, in the same
+ * run on the same database, the baselines: `naive` (N+1) and `ceiling` (node:http + postgres.js, no framework).
  * `brisk` and `brisk-notel` (TELEMETRY=off, so the table shows what telemetry costs) run with
  * the cache off: the uncached path. `brisk-cached` runs W2 through both cache tiers (Redis
  * behind the Upstash bridge), against `ceiling-memory` (node:http answering from a Map).

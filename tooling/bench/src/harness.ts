@@ -96,7 +96,7 @@ export function createHarness(options: { name: string; limitMs: number }) {
 
     spawn: track,
 
-    /** An embedded Postgres with PRODUCT.md's dataset in database `bench`; returns its URL. */
+    /** An embedded Postgres with the benchmark dataset in database `bench`; returns its URL. */
     async startDatabase(): Promise<string> {
       say(`${options.name}: starting embedded Postgres and seeding the benchmark dataset`);
       const pg = await startEmbeddedPostgres({ dataDir, persistent: false });

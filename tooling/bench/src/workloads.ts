@@ -1,4 +1,4 @@
-/** PRODUCT.md's benchmark requests, shared by the load generator and the answer check. */
+/** The benchmark's requests (docs/PERFORMANCE.md), shared by the load generator and the answer check. */
 export type Workload = "W1" | "W2";
 
 export const input = (value: unknown) => encodeURIComponent(JSON.stringify(value));

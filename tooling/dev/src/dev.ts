@@ -31,8 +31,9 @@ async function ensureDatabase(handle: EmbeddedPostgresHandle, name: string) {
   }
 }
 
-function run(name: string, args: string[], extraEnv: Record<string, string>) {
-  const child = spawn("pnpm", args, {
+/** An app's own `dev` script; pnpm stays silent, so Ctrl-C ends without its failure lines. */
+function run(name: string, pkg: string, extraEnv: Record<string, string>) {
+  const child = spawn("pnpm", ["--silent", "--filter", pkg, "run", "dev"], {
     cwd: root,
     env: { ...process.env, ...extraEnv },
     stdio: ["ignore", "inherit", "inherit"],
@@ -112,12 +113,12 @@ say(
 
 const apiUrl = `http://127.0.0.1:${env.API_PORT}`;
 const shared = { DATABASE_URL: databaseUrl, NODE_ENV: "development" };
-run("api", ["--filter", "@brisk/api", "dev"], {
+run("api", "@brisk/api", {
   ...shared,
   PORT: String(env.API_PORT),
   MIGRATE_ON_START: "false",
 });
-run("web", ["--filter", "@brisk/web", "dev"], {
+run("web", "@brisk/web", {
   ...shared,
   PORT: String(env.WEB_PORT),
   API_URL: apiUrl,

@@ -64,6 +64,7 @@ export function useStack(
         ...common,
         API_URL: `http://127.0.0.1:${apiPort}`,
         HOSTNAME: "127.0.0.1",
+        NEXT_TELEMETRY_DISABLED: "1",
         ...options.webEnv,
       },
     });

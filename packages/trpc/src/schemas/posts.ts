@@ -39,7 +39,7 @@ const tagIds = z
   .transform((ids) => [...new Set(ids)]);
 
 export const createPostInput = z.object({
-  // Until sign-in exists the author is named in the input; the auth issue takes it from the session.
+  // Until sign-in exists the author is named in the input; then it comes from the session.
   authorId: userIdSchema,
   title,
   body,
