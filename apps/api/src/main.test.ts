@@ -90,6 +90,33 @@ async function until<T>(what: string, api: Api, probe: () => Promise<T | undefin
   }
 }
 
+/**
+ * Runs `statement` in a transaction of its own and keeps that transaction open, its locks
+ * held, until the function it resolves to is called.
+ */
+async function holdInTransaction(statement: (tx: postgres.TransactionSql) => Promise<unknown>) {
+  const blocker = postgres(database.url, { max: 1, onnotice: () => {} });
+  let locked!: () => void;
+  let release!: () => void;
+  const isLocked = new Promise<void>((resolve) => {
+    locked = resolve;
+  });
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const done = blocker.begin(async (tx) => {
+    await statement(tx);
+    locked();
+    await released;
+  });
+  await isLocked;
+  return async () => {
+    release();
+    await done;
+    await blocker.end();
+  };
+}
+
 const readyzSays = (api: Api, status: string) =>
   until(`readyz "${status}"`, api, async () => {
     const answer = await readiness(api);
@@ -99,21 +126,7 @@ const readyzSays = (api: Api, status: string) =>
 describe("/readyz on the real entry point", () => {
   it("answers warming up, then ready, then database unreachable, then ready again", async () => {
     // The warm-up reads tags.list; while a transaction holds the tags table, it cannot.
-    const blocker = postgres(database.url, { max: 1, onnotice: () => {} });
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    const holding = blocker.begin(async (tx) => {
-      await tx`lock table tags in access exclusive mode`;
-      locked();
-      await held;
-    });
-    await isLocked;
+    const release = await holdInTransaction((tx) => tx`lock table tags in access exclusive mode`);
     const api = await startApi({ MIGRATE_ON_START: "false", DB_REQUEST_TIMEOUT_MS: "500" });
     try {
       const warming = await readyzSays(api, "warming up");
@@ -121,9 +134,7 @@ describe("/readyz on the real entry point", () => {
       // Listening, and alive, all the while.
       expect((await fetch(`${api.origin}/healthz`)).status).toBe(200);
     } finally {
-      release();
-      await holding;
-      await blocker.end();
+      await release();
     }
     expect((await readyzSays(api, "ready")).status).toBe(200);
 
@@ -162,21 +173,9 @@ describe("graceful shutdown of the real entry point", () => {
     await readyzSays(api, "ready");
 
     // A rename that waits on a row lock the test holds: a request truly in flight.
-    const blocker = postgres(database.url, { max: 1, onnotice: () => {} });
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    const holding = blocker.begin(async (tx) => {
-      await tx`select id from users where id = 3 for update`;
-      locked();
-      await held;
-    });
-    await isLocked;
+    const release = await holdInTransaction(
+      (tx) => tx`select id from users where id = 3 for update`,
+    );
 
     // One keep-alive connection: the rename, then (once SIGTERM has come) a readiness probe.
     const socket = net.connect(Number(new URL(api.origin).port), "127.0.0.1");
@@ -203,9 +202,7 @@ describe("graceful shutdown of the real entry point", () => {
     expect(await readiness(api)).toBeNull();
     socket.write("GET /readyz HTTP/1.1\r\nHost: api\r\n\r\n");
 
-    release();
-    await holding;
-    await blocker.end();
+    await release();
     expect(await api.exited).toBe(0);
     socket.destroy();
 

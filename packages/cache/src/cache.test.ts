@@ -83,6 +83,27 @@ function loader(value: Value) {
 
 const value = (n: number): Value => ({ n, at: new Date("2026-01-02T03:04:05.000Z") });
 
+/** A load that answers `result` only once `finish()` is called; `started` once it runs. */
+function heldLoad(result: Value) {
+  let begin!: () => void;
+  let end!: () => void;
+  const started = new Promise<void>((resolve) => {
+    begin = resolve;
+  });
+  const finished = new Promise<void>((resolve) => {
+    end = resolve;
+  });
+  return {
+    started,
+    finish: end,
+    run: async () => {
+      begin();
+      await finished;
+      return result;
+    },
+  };
+}
+
 async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -207,22 +228,11 @@ describe("cache", () => {
     const prefix = `t${++sequence}:`;
     const a = await instance(prefix);
     const e = entry();
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let loading!: () => void;
-    const loadStarted = new Promise<void>((resolve) => {
-      loading = resolve;
-    });
-    const slow = a.cache.getOrLoad(e, async () => {
-      loading();
-      await gate;
-      return value(1);
-    });
-    await loadStarted;
+    const load = heldLoad(value(1));
+    const slow = a.cache.getOrLoad(e, load.run);
+    await load.started;
     await a.cache.invalidate(e.scopes);
-    release();
+    load.finish();
     expect(await slow).toEqual(value(1));
 
     const fresh = loader(value(2));
@@ -244,21 +254,10 @@ describe("cache", () => {
     await reader.cache.getOrLoad(probe, loader(value(0)));
     await untilMemoryAnswers(reader, probe);
 
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let loading!: () => void;
-    const loadStarted = new Promise<void>((resolve) => {
-      loading = resolve;
-    });
+    const load = heldLoad(value(1));
     // The reader reads the database (value 1) before the write…
-    const slow = reader.cache.getOrLoad(e, async () => {
-      loading();
-      await gate;
-      return value(1);
-    });
-    await loadStarted;
+    const slow = reader.cache.getOrLoad(e, load.run);
+    await load.started;
     await writer.cache.invalidate([...e.scopes, ...probe.scopes]);
     const probeLoad = loader(value(0));
     await until(async () => {
@@ -266,7 +265,7 @@ describe("cache", () => {
       return probeLoad.calls > 0;
     });
     // …and answers after it: that answer may be old, so it must not stay in memory.
-    release();
+    load.finish();
     expect(await slow).toEqual(value(1));
     const database = loader(value(2));
     expect(await reader.cache.getOrLoad(e, database)).toEqual(value(2));
