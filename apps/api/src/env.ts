@@ -12,7 +12,7 @@ import {
 import { z } from "zod";
 
 /** The only place apps/api reads process.env: everything else receives typed values. */
-export const envSchema = requireRedisPair(
+const envSchema = requireRedisPair(
   z.object({
     ...nodeEnv.shape,
     ...logEnv.shape,

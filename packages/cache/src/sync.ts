@@ -65,5 +65,3 @@ export function createInvalidationSync(options: SyncOptions) {
     },
   };
 }
-
-export type InvalidationSync = ReturnType<typeof createInvalidationSync>;

@@ -34,7 +34,7 @@ export interface Context {
 }
 
 /** The process-wide parts of every context; only the runtime builds one. */
-export type ContextDeps = Omit<Context, "request" | "loaders">;
+type ContextDeps = Omit<Context, "request" | "loaders">;
 
 export function createContextFactory(deps: ContextDeps) {
   return (request: RequestInfo): Context => ({

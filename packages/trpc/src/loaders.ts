@@ -4,7 +4,7 @@ import { type Link, trace } from "@opentelemetry/api";
 import DataLoader from "dataloader";
 import { tracer } from "./telemetry/tracing";
 
-export interface UserByIdKey {
+interface UserByIdKey {
   id: number;
   postsLimit: number;
 }

@@ -5,7 +5,7 @@ import type { Logger } from "./logger";
 import { unavailable } from "./unavailable";
 
 /** Something a write wants done once it has committed, and never if it has not. */
-export type Effect = () => unknown;
+type Effect = () => unknown;
 
 /**
  * Runs a write in one transaction bounded by the call's deadline: statements may not outlive

@@ -36,7 +36,7 @@ export interface Summary {
  * (`apps/api`, which holds the bundled workspace code), `(native)` (V8 builtins and Node's
  * C++ bindings, which have no script), or V8's own `(garbage collector)`, `(idle)`, `(program)`.
  */
-export function packageOf(functionName: string, url: string, repoRoot: string): string {
+function packageOf(functionName: string, url: string, repoRoot: string): string {
   if (url === "") return functionName.startsWith("(") ? functionName : "(native)";
   const modules = url.lastIndexOf("/node_modules/");
   if (modules >= 0) {

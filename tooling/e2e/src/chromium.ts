@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
-export const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM = "/usr/bin/chromium";
 const INSTALL = "apt-get update && apt-get install -y --no-install-recommends chromium";
 
 export const chromiumArgs = [

@@ -5,7 +5,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
-export const REDIS_SERVER = "/usr/bin/redis-server";
+const REDIS_SERVER = "/usr/bin/redis-server";
 const INSTALL = "apt-get update && apt-get install -y --no-install-recommends redis-server";
 const READY_TIMEOUT_MS = 10_000;
 
@@ -19,7 +19,7 @@ export interface RedisServer {
 }
 
 /** Debian's redis-server, installed on first use when running as root; never silently skipped. */
-export function ensureRedisServer(): string {
+function ensureRedisServer(): string {
   if (existsSync(REDIS_SERVER)) return REDIS_SERVER;
   if (process.getuid?.() !== 0) {
     throw new Error(`redis-server is missing. Install it with: sudo sh -c '${INSTALL}'`);

@@ -12,10 +12,7 @@ export interface Route {
   handle: Handler;
 }
 
-export type Dispatch =
-  | { found: Route }
-  | { status: 404 }
-  | { status: 405; allow: readonly string[] };
+type Dispatch = { found: Route } | { status: 404 } | { status: 405; allow: readonly string[] };
 
 /** Which route a request goes to, or why none: an unknown path, or a method it does not take. */
 export function dispatch(routes: readonly Route[], method: string, path: string): Dispatch {

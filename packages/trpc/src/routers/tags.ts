@@ -9,7 +9,7 @@ import { createTagInput, deleteTagInput, listTagsOutput, updateTagInput } from "
 import { writeWithin } from "../write";
 
 /** Tags are reference data: read on every page, written by admins now and then. */
-export const tagsCache = {
+const tagsCache = {
   list: (): CacheEntry<z.infer<typeof listTagsOutput>> => ({
     key: "tags.list",
     scopes: [scopes.tagsList],

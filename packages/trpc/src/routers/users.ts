@@ -14,7 +14,7 @@ import {
 import { writeWithin } from "../write";
 
 /** What the users procedures keep in the cache, each entry named after its procedure. */
-export const usersCache = {
+const usersCache = {
   byId: (input: {
     id: number;
     postsLimit: number;

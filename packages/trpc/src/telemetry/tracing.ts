@@ -50,7 +50,7 @@ export function startTracing(options: TracingOptions) {
 }
 
 /** `SELECT users`, from the statement's verb and first table, as OTel's DB conventions ask. */
-export function statementSpanName(statement: string): string {
+function statementSpanName(statement: string): string {
   const verb = /^\s*(\w+)/.exec(statement)?.[1]?.toUpperCase() ?? "SQL";
   const table = /\b(?:from|into|update|table)\s+"?(\w+)"?/i.exec(statement)?.[1];
   return table ? `${verb} ${table}` : verb;
