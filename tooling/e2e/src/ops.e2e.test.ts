@@ -66,7 +66,7 @@ describe("Ops page", () => {
     const sql = spans.filter({ hasText: /^SELECT users/ });
     expect(await procedure.count()).toBe(1);
     expect(await sql.count()).toBeGreaterThan(0);
-    expect(await sql.first().getByTestId("span-bar").getAttribute("class")).toContain("span-sql");
+    expect(await sql.first().getByTestId("span-bar").getAttribute("data-kind")).toBe("sql");
 
     // Hovering a span shows its attributes; the SQL statement's include its text.
     const details = page.getByTestId("span-details");

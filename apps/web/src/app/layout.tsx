@@ -4,7 +4,9 @@ import type { ReactNode } from "react";
 import { accountNav, mainNav } from "@/components/nav";
 import { SidebarNav } from "@/components/sidebar-nav";
 import { TRPCReactProvider } from "@/trpc/react";
+import "./tokens.css";
 import "./globals.css";
+import styles from "./layout.module.css";
 
 export const metadata: Metadata = {
   title: { default: "Brisk", template: "%s · Brisk" },
@@ -19,20 +21,20 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <div className="shell">
-          <aside className="sidebar">
-            <Link href="/authors" className="wordmark" aria-label="Brisk home">
-              <span className="wordmark-mark" aria-hidden="true">
+        <div className={styles.shell}>
+          <aside className={styles.sidebar}>
+            <Link href="/authors" className={styles.wordmark} aria-label="Brisk home">
+              <span className={styles.wordmarkMark} aria-hidden="true">
                 B
               </span>
-              <span className="wordmark-text">Brisk</span>
+              <span className={styles.wordmarkText}>Brisk</span>
             </Link>
-            <nav className="sidebar-nav" aria-label="Dashboard">
+            <nav className={styles.sidebarNav} aria-label="Dashboard">
               <SidebarNav items={mainNav} label="Workspace" />
               <SidebarNav items={accountNav} label="Account" />
             </nav>
           </aside>
-          <main className="content">
+          <main className={styles.content}>
             <TRPCReactProvider>{children}</TRPCReactProvider>
           </main>
         </div>

@@ -1,6 +1,8 @@
 "use client";
 
+import { clsx } from "clsx";
 import { type ReactNode, useEffect } from "react";
+import ui from "./ui.module.css";
 
 /**
  * What an error boundary shows: a message and a reference, never a stack. In production Next
@@ -41,12 +43,12 @@ export function ErrorPanel({
 
   const { message, reference } = describeError(error);
   return (
-    <section className="panel state state-error" role="alert">
+    <section className={clsx(ui.panel, ui.state, ui.stateError)} role="alert">
       <Heading>{title}</Heading>
-      <p className="error-message">{message}</p>
-      {reference ? <p className="muted small">Reference: {reference}</p> : null}
-      <div className="actions">
-        <button type="button" className="button" onClick={onRetry}>
+      <p className={ui.errorMessage}>{message}</p>
+      {reference ? <p className={clsx(ui.muted, ui.small)}>Reference: {reference}</p> : null}
+      <div className={ui.actions}>
+        <button type="button" className={ui.button} onClick={onRetry}>
           Try again
         </button>
         {children}

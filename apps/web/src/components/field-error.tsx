@@ -1,8 +1,10 @@
+import forms from "./form.module.css";
+
 /** A field's messages from the api, tied to its input by aria-describedby. */
 export function FieldError({ id, messages }: { id: string; messages: string[] | undefined }) {
   if (!messages?.length) return null;
   return (
-    <p id={id} className="field-error">
+    <p id={id} className={forms.fieldError}>
       {messages.join(" ")}
     </p>
   );

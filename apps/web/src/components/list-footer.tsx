@@ -1,5 +1,8 @@
+import { clsx } from "clsx";
 import type { ReactNode } from "react";
 import { apiMessage } from "@/lib/api-errors";
+import styles from "./list-footer.module.css";
+import ui from "./ui.module.css";
 
 /** The parts of a TanStack infinite query that its footer needs. */
 interface InfinitePages {
@@ -26,9 +29,9 @@ export function ListFooter({
   end: ReactNode;
 }) {
   return (
-    <div className="list-footer">
+    <div className={styles.listFooter}>
       {pages.isFetchNextPageError ? (
-        <p className="inline-error" role="alert">
+        <p className={ui.inlineError} role="alert">
           Could not load more {noun.many}:{" "}
           {apiMessage(pages.error) ?? "the api could not be reached. Try again in a moment."}
         </p>
@@ -36,7 +39,7 @@ export function ListFooter({
       {pages.hasNextPage ? (
         <button
           type="button"
-          className="button"
+          className={ui.button}
           onClick={() => void pages.fetchNextPage()}
           disabled={pages.isFetchingNextPage}
           aria-busy={pages.isFetchingNextPage}
@@ -46,7 +49,7 @@ export function ListFooter({
       ) : (
         end
       )}
-      <p className="muted small" aria-live="polite">
+      <p className={clsx(ui.muted, ui.small)} aria-live="polite">
         Showing {shown} {shown === 1 ? noun.one : noun.many}
       </p>
     </div>

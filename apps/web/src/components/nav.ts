@@ -1,47 +1,30 @@
 export interface NavItem {
   href: string;
   label: string;
-  /** What the page is for, shown on pages that are not built yet. */
-  summary: string;
+  /** Only for a page not built yet: what it will give the user, told to them there. */
+  soon?: string;
 }
 
-/** Every dashboard page of PRODUCT.md, in sidebar order. */
+/** The dashboard's pages, in sidebar order. */
 export const mainNav: NavItem[] = [
-  { href: "/authors", label: "Authors", summary: "Every author, with their recent posts." },
-  {
-    href: "/posts",
-    label: "Posts",
-    summary: "Browse posts, filter them by tag, and write or edit them with a cover image upload.",
-  },
-  {
-    href: "/tags",
-    label: "Tags",
-    summary:
-      "Admin only: manage the reference tags (name, slug, colour) that posts are filed under.",
-  },
+  { href: "/authors", label: "Authors" },
+  { href: "/posts", label: "Posts" },
+  { href: "/tags", label: "Tags" },
   {
     href: "/reports",
     label: "Reports",
-    summary:
-      "Order an analytics report for one author or the whole workspace, watch its progress live, and download past reports as PDF.",
+    soon: "Reports are on their way: order an analytics report for one author or for the whole workspace, watch its progress live, and download past reports as PDF.",
   },
   {
     href: "/jobs",
     label: "Jobs",
-    summary:
-      "Background job runs with their steps and status, and a retry button for failed ones (local runs; production uses the Inngest console).",
+    soon: "The Jobs page is on its way: background runs with their steps and status, and a retry button for the ones that failed.",
   },
-  {
-    href: "/ops",
-    label: "Ops",
-    summary:
-      "Charts of latency percentiles per procedure, throughput, errors, cache hit ratio, database pool use, event-loop lag and provider health.",
-  },
+  { href: "/ops", label: "Ops" },
   {
     href: "/mailbox",
     label: "Dev mailbox",
-    summary:
-      "The emails the app has sent (welcome, report ready) when running in embedded mode, stored in Postgres instead of going out over SMTP.",
+    soon: "The dev mailbox is on its way: every email Brisk sends while it runs on its embedded defaults (a welcome, a report ready), kept here instead of going out over SMTP.",
   },
 ];
 
@@ -49,7 +32,7 @@ export const accountNav: NavItem[] = [
   {
     href: "/sign-in",
     label: "Sign in",
-    summary: "Sign in or create an account; sessions last 15 minutes and slide with activity.",
+    soon: "Sign-in is on its way: your own account, with a session that lasts 15 minutes and stays open while you work. Until then the dashboard is open to anyone who can reach it.",
   },
 ];
 

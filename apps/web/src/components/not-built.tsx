@@ -1,19 +1,21 @@
+import { clsx } from "clsx";
 import { navItem } from "./nav";
+import ui from "./ui.module.css";
 
-/** An honest placeholder for a page that a later issue will build. */
+/** A page the dashboard links to but does not have yet: it says what is coming. */
 export function NotBuilt({ href }: { href: string }) {
   const item = navItem(href);
+  if (!item.soon) throw new Error(`${href} has no "soon" text in the navigation`);
   return (
     <>
-      <header className="page-header">
+      <header className={ui.pageHeader}>
         <h1>{item.label}</h1>
       </header>
-      <section className="panel panel-muted" aria-labelledby="not-built-title">
-        <p className="eyebrow" id="not-built-title">
-          Not built yet
+      <section className={clsx(ui.panel, ui.panelMuted)} aria-labelledby="not-built-title">
+        <p className={ui.eyebrow} id="not-built-title">
+          On its way
         </p>
-        <p>{item.summary}</p>
-        <p className="muted">Coming with a later issue.</p>
+        <p>{item.soon}</p>
       </section>
     </>
   );

@@ -1,8 +1,10 @@
 "use client";
 
+import { clsx } from "clsx";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { NavItem } from "./nav";
+import styles from "./sidebar-nav.module.css";
 
 function isActive(pathname: string, href: string) {
   return pathname === href || pathname.startsWith(`${href}/`);
@@ -11,14 +13,14 @@ function isActive(pathname: string, href: string) {
 export function SidebarNav({ items, label }: { items: NavItem[]; label: string }) {
   const pathname = usePathname();
   return (
-    <ul className="nav-list" aria-label={label}>
+    <ul className={styles.navList} aria-label={label}>
       {items.map((item) => {
         const active = isActive(pathname, item.href);
         return (
           <li key={item.href}>
             <Link
               href={item.href}
-              className={active ? "nav-link nav-link-active" : "nav-link"}
+              className={clsx(styles.navLink, active && styles.navLinkActive)}
               aria-current={active ? "page" : undefined}
             >
               {item.label}

@@ -28,7 +28,7 @@ export function makeQueryClient() {
         shouldDehydrateQuery: (query) =>
           defaultShouldDehydrateQuery(query) || query.state.status === "pending",
         // Next detects dynamic rendering by errors it throws and redacts errors with digests
-        // itself, so errors must reach it untouched (TanStack's Next.js guidance).
+        // itself, so errors must reach it untouched.
         shouldRedactErrors: () => false,
       },
     },

@@ -1,12 +1,14 @@
+import { clsx } from "clsx";
 import { formatMs, formatPercent, formatRate } from "@/features/ops/format";
 import { alerts, type OpsPoint } from "@/features/ops/queries";
 import { headline } from "@/features/ops/series";
+import styles from "./headline.module.css";
 
 /** The latest sample in five figures; a figure past its alert threshold turns red. */
 export function Headline({ point }: { point: OpsPoint }) {
   const now = headline(point);
   return (
-    <dl className="ops-stats" data-testid="ops-headline">
+    <dl className={styles.opsStats} data-testid="ops-headline">
       <Stat label="Throughput" value={formatRate(now.rps)} note="all procedures" />
       <Stat
         label="Worst p95"
@@ -60,11 +62,11 @@ function Stat({
   alert?: boolean;
 }) {
   return (
-    <div className={alert ? "ops-stat ops-stat-alert" : "ops-stat"}>
+    <div className={clsx(styles.opsStat, alert && styles.opsStatAlert)}>
       <dt>{label}</dt>
       <dd>
-        <span className="ops-stat-value">{value}</span>
-        <span className="ops-stat-note" title={note}>
+        <span className={styles.opsStatValue}>{value}</span>
+        <span className={styles.opsStatNote} title={note}>
           {note}
         </span>
       </dd>

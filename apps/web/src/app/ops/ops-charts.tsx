@@ -1,6 +1,9 @@
 "use client";
 
+import { clsx } from "clsx";
 import { type ReactNode, useId, useState } from "react";
+import forms from "@/components/form.module.css";
+import ui from "@/components/ui.module.css";
 import { LineChart } from "@/features/ops/chart";
 import { formatMb, formatMs, formatPercent, formatRate } from "@/features/ops/format";
 import { alerts, type OpsPoint } from "@/features/ops/queries";
@@ -16,6 +19,7 @@ import {
   proceduresByTraffic,
   throughputSeries,
 } from "@/features/ops/series";
+import styles from "./ops-charts.module.css";
 
 const ms = { unit: "ms", format: formatMs };
 const percent = { unit: "%", format: (v: number) => formatPercent(v / 100) };
@@ -30,14 +34,14 @@ export function OpsCharts({ points }: { points: OpsPoint[] }) {
   const top = ranked.length > maxProcedureLines ? ` (top ${maxProcedureLines} by traffic)` : "";
 
   return (
-    <div className="ops-grid">
+    <div className={styles.opsGrid}>
       <ChartCard
         title="Latency percentiles"
         note="Per procedure, per 5 s interval"
         action={
           ranked.length > 0 ? (
             <select
-              className="input chart-select"
+              className={clsx(forms.input, styles.chartSelect)}
               aria-label="Procedure"
               value={procedure}
               onChange={(event) => setChosen(event.target.value)}
@@ -52,7 +56,7 @@ export function OpsCharts({ points }: { points: OpsPoint[] }) {
         }
       >
         {procedure === undefined ? (
-          <p className="chart-empty muted">No procedure has been called yet.</p>
+          <p className={clsx(styles.chartEmpty, ui.muted)}>No procedure has been called yet.</p>
         ) : (
           <LineChart
             label={`Latency of ${procedure}, p50, p95 and p99, in ms`}
@@ -145,13 +149,13 @@ function ChartCard({
 }) {
   const id = useId();
   return (
-    <section className="card ops-card" aria-labelledby={id}>
-      <header className="ops-card-header">
+    <section className={clsx(ui.card, styles.opsCard)} aria-labelledby={id}>
+      <header className={styles.opsCardHeader}>
         <div>
-          <h2 id={id} className="ops-card-title">
+          <h2 id={id} className={styles.opsCardTitle}>
             {title}
           </h2>
-          <p className="muted small">{note}</p>
+          <p className={clsx(ui.muted, ui.small)}>{note}</p>
         </div>
         {action}
       </header>

@@ -1,7 +1,9 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { clsx } from "clsx";
 import { ErrorPanel } from "@/components/error-panel";
+import ui from "@/components/ui.module.css";
 import { formatClock } from "@/features/ops/format";
 import { metricsPolling, type OpsPoint } from "@/features/ops/queries";
 import { apiMessage } from "@/lib/api-errors";
@@ -9,6 +11,7 @@ import { useTRPC } from "@/trpc/react";
 import { Headline } from "./headline";
 import { MetricsLoading } from "./metrics-loading";
 import { OpsCharts } from "./ops-charts";
+import styles from "./ops-dashboard.module.css";
 
 /** The headline figures and the charts, polled from apps/api every 5 seconds. */
 export function OpsDashboard() {
@@ -16,7 +19,7 @@ export function OpsDashboard() {
   const query = useQuery(trpc.ops.metrics.queryOptions(undefined, metricsPolling));
 
   return (
-    <section className="ops-metrics" aria-label="Metrics">
+    <section className={styles.opsMetrics} aria-label="Metrics">
       {query.isPending ? (
         <MetricsLoading />
       ) : query.isError && !query.data ? (
@@ -40,24 +43,24 @@ function Metrics({ points, refreshError }: { points: OpsPoint[]; refreshError: u
   const latest = points.at(-1);
   return (
     <>
-      <p className="ops-status muted small">
+      <p className={clsx(styles.opsStatus, ui.muted, ui.small)}>
         {refreshError ? (
-          <span className="inline-error" role="alert">
+          <span className={ui.inlineError} role="alert">
             Could not refresh, showing the samples up to {latest ? formatClock(latest.at) : "now"}.{" "}
             {apiMessage(refreshError) ?? "The api could not be reached."}
           </span>
         ) : (
           <>
-            <span className="live-dot" aria-hidden="true" />
+            <span className={styles.liveDot} aria-hidden="true" />
             Live · {latest ? `last sample ${formatClock(latest.at)}` : "no sample yet"} · every 5 s
           </>
         )}
       </p>
       {latest ? <Headline point={latest} /> : null}
       {points.length < 2 ? (
-        <div className="panel panel-muted" data-testid="ops-collecting">
-          <p className="eyebrow">Collecting the first samples…</p>
-          <p className="muted">
+        <div className={clsx(ui.panel, ui.panelMuted)} data-testid="ops-collecting">
+          <p className={ui.eyebrow}>Collecting the first samples…</p>
+          <p className={ui.muted}>
             apps/api samples its metrics every 5 seconds; the charts start with the second sample.
           </p>
         </div>

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import ui from "@/components/ui.module.css";
 import { OpsDashboard } from "./ops-dashboard";
 import { SlowTraces } from "./slow-traces";
 
@@ -11,9 +12,9 @@ export const metadata: Metadata = { title: "Ops" };
 export default function OpsPage() {
   return (
     <>
-      <header className="page-header">
+      <header className={ui.pageHeader}>
         <h1>Ops</h1>
-        <p className="muted">
+        <p className={ui.muted}>
           How apps/api is doing right now: a sample every 5 seconds over the last 10 minutes, and
           its most recent slow requests.
         </p>

@@ -1,13 +1,19 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { clsx } from "clsx";
 import { useState } from "react";
 import { ErrorPanel } from "@/components/error-panel";
+import skeleton from "@/components/skeleton.module.css";
+import ui from "@/components/ui.module.css";
 import { formatClock, formatMs } from "@/features/ops/format";
 import { type RecentTrace, tracesPolling } from "@/features/ops/queries";
 import { Waterfall } from "@/features/ops/waterfall";
 import { apiMessage } from "@/lib/api-errors";
 import { useTRPC } from "@/trpc/react";
+import styles from "./slow-traces.module.css";
+
+const skeletonLine = clsx(skeleton.skeleton, skeleton.skeletonLine);
 
 /** apps/api's most recent slow requests; a picked one opens as a waterfall of its spans. */
 export function SlowTraces() {
@@ -17,26 +23,26 @@ export function SlowTraces() {
   const [selected, setSelected] = useState<RecentTrace | null>(null);
 
   return (
-    <section className="slow-traces" aria-labelledby="slow-traces-title">
-      <div className="section-heading">
-        <h2 id="slow-traces-title" className="section-title">
+    <section className={styles.slowTraces} aria-labelledby="slow-traces-title">
+      <div className={styles.sectionHeading}>
+        <h2 id="slow-traces-title" className={ui.sectionTitle}>
           Slow traces
         </h2>
-        <p className="muted small">
+        <p className={clsx(ui.muted, ui.small)}>
           Requests slower than the api's threshold (SLOW_TRACE_MS, 100 ms by default), newest first;
           refreshed every 10 s.
         </p>
       </div>
       {query.isPending ? (
         <div
-          className="card traces-card"
+          className={clsx(ui.card, styles.tracesCard)}
           role="status"
           aria-busy="true"
           aria-label="Loading traces"
         >
           {Array.from({ length: 4 }, (_, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: static skeleton rows
-            <span key={i} className="skeleton skeleton-line" style={{ height: "1.4rem" }} />
+            <span key={i} className={skeletonLine} style={{ height: "1.4rem" }} />
           ))}
         </div>
       ) : query.isError && !query.data ? (
@@ -47,14 +53,14 @@ export function SlowTraces() {
           onRetry={() => void query.refetch()}
         />
       ) : query.data.length === 0 ? (
-        <div className="panel panel-muted" data-testid="traces-empty">
-          <p className="eyebrow">No slow traces yet</p>
-          <p className="muted">A request that takes longer than the threshold shows up here.</p>
+        <div className={clsx(ui.panel, ui.panelMuted)} data-testid="traces-empty">
+          <p className={ui.eyebrow}>No slow traces yet</p>
+          <p className={ui.muted}>A request that takes longer than the threshold shows up here.</p>
         </div>
       ) : (
         <>
           {query.isRefetchError ? (
-            <p className="inline-error" role="alert">
+            <p className={ui.inlineError} role="alert">
               Could not refresh the traces.{" "}
               {apiMessage(query.error) ?? "The api could not be reached."}
             </p>
@@ -69,7 +75,9 @@ export function SlowTraces() {
       {selected ? (
         <Waterfall key={selected.traceId} trace={selected} />
       ) : query.data?.length ? (
-        <p className="muted small waterfall-hint">Pick a trace to see its spans.</p>
+        <p className={clsx(ui.muted, ui.small, styles.waterfallHint)}>
+          Pick a trace to see its spans.
+        </p>
       ) : null}
     </section>
   );
@@ -85,16 +93,16 @@ function TracesTable({
   onSelect: (trace: RecentTrace) => void;
 }) {
   return (
-    <div className="card traces-card">
-      <table className="traces">
+    <div className={clsx(ui.card, styles.tracesCard)}>
+      <table className={styles.traces}>
         <thead>
           <tr>
             <th scope="col">Time</th>
             <th scope="col">Name</th>
-            <th scope="col" className="numeric">
+            <th scope="col" className={styles.numeric}>
               Duration
             </th>
-            <th scope="col" className="numeric">
+            <th scope="col" className={styles.numeric}>
               Spans
             </th>
             <th scope="col">Status</th>
@@ -106,30 +114,30 @@ function TracesTable({
             return (
               <tr
                 key={trace.traceId}
-                className={selected ? "trace-row is-selected" : "trace-row"}
+                className={clsx(styles.traceRow, selected && styles.isSelected)}
                 data-testid="trace-row"
               >
-                <td className="muted">
+                <td className={ui.muted}>
                   <time dateTime={trace.startedAt}>{formatClock(trace.startedAt)}</time>
                 </td>
                 <td>
                   {/* Stretched over the whole row by CSS, so the row is one click target. */}
                   <button
                     type="button"
-                    className="trace-open"
+                    className={styles.traceOpen}
                     aria-pressed={selected}
                     onClick={() => onSelect(trace)}
                   >
                     {trace.name}
                   </button>
                 </td>
-                <td className="numeric">{formatMs(trace.durationMs)}</td>
-                <td className="numeric">{trace.spans.length}</td>
+                <td className={styles.numeric}>{formatMs(trace.durationMs)}</td>
+                <td className={styles.numeric}>{trace.spans.length}</td>
                 <td>
                   {trace.error ? (
-                    <span className="badge badge-error">error</span>
+                    <span className={clsx(ui.badge, ui.badgeError)}>error</span>
                   ) : (
-                    <span className="badge">ok</span>
+                    <span className={ui.badge}>ok</span>
                   )}
                 </td>
               </tr>

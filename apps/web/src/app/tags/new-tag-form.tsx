@@ -1,13 +1,18 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
+import { clsx } from "clsx";
 import { type FormEvent, useState } from "react";
+import forms from "@/components/form.module.css";
+import ui from "@/components/ui.module.css";
 import { tagColour } from "@/features/posts/tag-chip";
+import chip from "@/features/posts/tag-chip.module.css";
 import { DEFAULT_TAG_COLOUR, pickerValue } from "@/features/tags/colour";
 import { tagFieldErrors, tagFormMessage } from "@/features/tags/errors";
 import { suggestSlug } from "@/features/tags/slug";
 import { useTagsChanged } from "@/features/tags/use-tags-changed";
 import { useTRPC } from "@/trpc/react";
+import styles from "./new-tag-form.module.css";
 import { type TagDraft, TagFields } from "./tag-fields";
 
 const emptyDraft = (): TagDraft => ({ name: "", slug: "", colour: DEFAULT_TAG_COLOUR });
@@ -55,24 +60,24 @@ export function NewTagForm() {
 
   return (
     <form
-      className="card tag-form"
+      className={clsx(ui.card, styles.tagForm)}
       onSubmit={submit}
       noValidate
       aria-busy={busy}
       aria-labelledby="new-tag-title"
       data-testid="tag-form"
     >
-      <div className="tag-form-head">
-        <h2 id="new-tag-title" className="section-title">
+      <div className={styles.tagFormHead}>
+        <h2 id="new-tag-title" className={ui.sectionTitle}>
           New tag
         </h2>
         <span
-          className="tag-chip"
+          className={chip.tagChip}
           style={tagColour(pickerValue(draft.colour, DEFAULT_TAG_COLOUR))}
           aria-hidden="true"
           data-testid="tag-preview"
         >
-          <span className="tag-dot" />
+          <span className={chip.tagDot} />
           {draft.name.trim() || "Preview"}
         </span>
       </div>
@@ -88,17 +93,17 @@ export function NewTagForm() {
       />
 
       {message ? (
-        <p className="error-message form-error" role="alert">
+        <p className={clsx(ui.errorMessage, ui.formError)} role="alert">
           {message}
         </p>
       ) : null}
 
-      <div className="tag-form-actions">
-        <button type="submit" className="button" disabled={busy}>
+      <div className={styles.tagFormActions}>
+        <button type="submit" className={ui.button} disabled={busy}>
           {busy ? "Adding…" : "Add tag"}
         </button>
         {added ? (
-          <p className="saved" role="status">
+          <p className={forms.saved} role="status">
             Added {added}
           </p>
         ) : null}

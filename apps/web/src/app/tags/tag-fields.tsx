@@ -1,7 +1,11 @@
+import { clsx } from "clsx";
 import type { ReactNode } from "react";
 import { describedBy, FieldError } from "@/components/field-error";
+import forms from "@/components/form.module.css";
+import ui from "@/components/ui.module.css";
 import { pickerValue } from "@/features/tags/colour";
 import type { FieldErrors } from "@/lib/api-errors";
+import styles from "./tag-fields.module.css";
 
 export interface TagDraft {
   name: string;
@@ -33,14 +37,14 @@ export function TagFields({
 }) {
   const id = (field: string) => `${idPrefix}-${field}`;
   return (
-    <div className="tag-fields">
-      <div className="field">
-        <label className="field-label" htmlFor={id("name")}>
+    <div className={styles.tagFields}>
+      <div className={forms.field}>
+        <label className={forms.fieldLabel} htmlFor={id("name")}>
           Name
         </label>
         <input
           id={id("name")}
-          className="input"
+          className={clsx(forms.input, styles.fieldInput)}
           value={draft.name}
           onChange={(event) => onChange({ name: event.target.value })}
           maxLength={40}
@@ -51,13 +55,13 @@ export function TagFields({
         <FieldError id={id("name-error")} messages={errors.name} />
       </div>
 
-      <div className="field">
-        <label className="field-label" htmlFor={id("slug")}>
+      <div className={forms.field}>
+        <label className={forms.fieldLabel} htmlFor={id("slug")}>
           Slug
         </label>
         <input
           id={id("slug")}
-          className="input input-mono"
+          className={clsx(forms.input, forms.inputMono, styles.fieldInput)}
           value={draft.slug}
           onChange={(event) => onChange({ slug: event.target.value })}
           maxLength={64}
@@ -67,18 +71,18 @@ export function TagFields({
           readOnly={busy}
           {...describedBy(id("slug-error"), errors.slug)}
         />
-        <p className="muted small">{slugHint}</p>
+        <p className={clsx(ui.muted, ui.small)}>{slugHint}</p>
         <FieldError id={id("slug-error")} messages={errors.slug} />
       </div>
 
-      <div className="field">
-        <label className="field-label" htmlFor={id("colour")}>
+      <div className={forms.field}>
+        <label className={forms.fieldLabel} htmlFor={id("colour")}>
           Colour
         </label>
-        <div className="colour-control">
+        <div className={styles.colourControl}>
           <input
             type="color"
-            className="colour-picker"
+            className={styles.colourPicker}
             aria-label="Colour picker"
             value={pickerValue(draft.colour, pickerFallback)}
             onChange={(event) => onChange({ colour: event.target.value })}
@@ -86,7 +90,7 @@ export function TagFields({
           />
           <input
             id={id("colour")}
-            className="input input-mono colour-hex"
+            className={clsx(forms.input, forms.inputMono, styles.fieldInput, styles.colourHex)}
             value={draft.colour}
             onChange={(event) => onChange({ colour: event.target.value })}
             maxLength={7}

@@ -2,12 +2,17 @@
 
 import type { RouterOutputs } from "@brisk/api-contract";
 import { useMutation } from "@tanstack/react-query";
+import { clsx } from "clsx";
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
+import forms from "@/components/form.module.css";
+import ui from "@/components/ui.module.css";
 import { tagColour } from "@/features/posts/tag-chip";
+import chip from "@/features/posts/tag-chip.module.css";
 import { TAG_FIELDS, tagFieldErrors, tagFormMessage } from "@/features/tags/errors";
 import { useTagsChanged } from "@/features/tags/use-tags-changed";
 import { useTRPC } from "@/trpc/react";
 import { type TagDraft, TagFields } from "./tag-fields";
+import styles from "./tags-admin.module.css";
 
 export type Tag = RouterOutputs["tags"]["list"][number];
 
@@ -40,8 +45,12 @@ export function TagRow({ tag }: { tag: Tag }) {
   return (
     <tr data-testid="tag-row">
       <td>
-        <span className="tag-chip" style={tagColour(tag.colour)} data-testid="tag-name">
-          <span className="tag-dot" aria-hidden="true" />
+        <span
+          className={clsx(chip.tagChip, styles.nameChip)}
+          style={tagColour(tag.colour)}
+          data-testid="tag-name"
+        >
+          <span className={chip.tagDot} aria-hidden="true" />
           {tag.name}
         </span>
       </td>
@@ -49,27 +58,27 @@ export function TagRow({ tag }: { tag: Tag }) {
         <code data-testid="tag-slug">{tag.slug}</code>
       </td>
       <td>
-        <span className="tag-hex" style={tagColour(tag.colour)}>
-          <span className="tag-swatch" aria-hidden="true" />
+        <span className={styles.tagHex} style={tagColour(tag.colour)}>
+          <span className={styles.tagSwatch} aria-hidden="true" />
           {tag.colour}
         </span>
       </td>
-      <td className="tag-actions">
+      <td className={styles.tagActions}>
         {mode === "confirm" ? (
           <DeleteTag tag={tag} onCancel={() => setMode("show")} />
         ) : (
-          <div className="row-actions">
+          <div className={styles.rowActions}>
             <button
               ref={editButton}
               type="button"
-              className="button button-secondary button-small"
+              className={clsx(ui.button, ui.buttonSecondary, ui.buttonSmall)}
               onClick={() => setMode("edit")}
             >
               Edit
             </button>
             <button
               type="button"
-              className="button button-danger-quiet button-small"
+              className={clsx(ui.button, ui.buttonDangerQuiet, ui.buttonSmall)}
               onClick={() => setMode("confirm")}
             >
               Delete
@@ -118,11 +127,11 @@ function EditTagRow({ tag, onClose }: { tag: Tag; onClose: () => void }) {
   }
 
   return (
-    <tr data-testid="tag-row" className="tag-row-editing">
+    <tr data-testid="tag-row" className={styles.tagRowEditing}>
       <td colSpan={4}>
         <form
           ref={form}
-          className="tag-edit"
+          className={styles.tagEdit}
           onSubmit={submit}
           onKeyDown={cancelOnEscape}
           noValidate
@@ -140,17 +149,17 @@ function EditTagRow({ tag, onClose }: { tag: Tag; onClose: () => void }) {
             slugHint="Links to posts filtered by the old slug stop working."
           />
           {message ? (
-            <p className="error-message form-error" role="alert">
+            <p className={clsx(ui.errorMessage, ui.formError)} role="alert">
               {message}
             </p>
           ) : null}
-          <div className="row-actions">
-            <button type="submit" className="button button-small" disabled={busy}>
+          <div className={styles.rowActions}>
+            <button type="submit" className={clsx(ui.button, ui.buttonSmall)} disabled={busy}>
               {busy ? "Saving…" : "Save"}
             </button>
             <button
               type="button"
-              className="button button-secondary button-small"
+              className={clsx(ui.button, ui.buttonSecondary, ui.buttonSmall)}
               onClick={onClose}
               disabled={busy}
             >
@@ -173,11 +182,11 @@ function DeleteTag({ tag, onCancel }: { tag: Tag; onCancel: () => void }) {
   const busy = remove.isPending;
 
   return (
-    <fieldset className="confirm tag-confirm" data-testid="tag-delete-confirm">
-      <legend className="small">Delete {tag.name} and take it off every post?</legend>
+    <fieldset className={clsx(forms.confirm, styles.tagConfirm)} data-testid="tag-delete-confirm">
+      <legend className={ui.small}>Delete {tag.name} and take it off every post?</legend>
       <button
         type="button"
-        className="button button-danger button-small"
+        className={clsx(ui.button, ui.buttonDanger, ui.buttonSmall)}
         onClick={() => remove.mutate({ id: tag.id })}
         disabled={busy}
       >
@@ -185,7 +194,7 @@ function DeleteTag({ tag, onCancel }: { tag: Tag; onCancel: () => void }) {
       </button>
       <button
         type="button"
-        className="button button-secondary button-small"
+        className={clsx(ui.button, ui.buttonSecondary, ui.buttonSmall)}
         onClick={() => {
           remove.reset();
           onCancel();
@@ -195,7 +204,7 @@ function DeleteTag({ tag, onCancel }: { tag: Tag; onCancel: () => void }) {
         Keep it
       </button>
       {remove.error ? (
-        <p className="inline-error" role="alert">
+        <p className={clsx(ui.inlineError, styles.confirmError)} role="alert">
           {tagFormMessage(remove.error, {})}
         </p>
       ) : null}

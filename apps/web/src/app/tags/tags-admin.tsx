@@ -1,9 +1,12 @@
 "use client";
 
 import { useSuspenseQuery } from "@tanstack/react-query";
+import { clsx } from "clsx";
+import ui from "@/components/ui.module.css";
 import { useTRPC } from "@/trpc/react";
 import { NewTagForm } from "./new-tag-form";
 import { TagRow } from "./tag-row";
+import styles from "./tags-admin.module.css";
 
 export function TagsAdmin() {
   const trpc = useTRPC();
@@ -13,36 +16,36 @@ export function TagsAdmin() {
     <>
       <NewTagForm />
 
-      <section className="tags-section" aria-labelledby="tags-title">
-        <div className="section-heading-row">
-          <h2 id="tags-title" className="section-title">
+      <section aria-labelledby="tags-title">
+        <div className={styles.sectionHeadingRow}>
+          <h2 id="tags-title" className={ui.sectionTitle}>
             All tags
           </h2>
-          <p className="muted small" aria-live="polite">
+          <p className={clsx(ui.muted, ui.small)} aria-live="polite">
             {tags.length} {tags.length === 1 ? "tag" : "tags"}, by name
           </p>
         </div>
 
         {tags.length === 0 ? (
-          <div className="panel state" data-testid="tags-empty">
+          <div className={clsx(ui.panel, ui.state)} data-testid="tags-empty">
             <h2>No tags yet</h2>
-            <p className="muted">
+            <p className={ui.muted}>
               Posts are filed under tags. Add the first one with the form above; it shows up here
               and in the Posts page's tag filter.
             </p>
           </div>
         ) : (
-          <div className="card table-card">
-            <table className="tag-table" aria-labelledby="tags-title">
+          <div className={clsx(ui.card, styles.tableCard)}>
+            <table className={styles.tagTable} aria-labelledby="tags-title">
               <thead>
                 <tr>
                   <th scope="col">Tag</th>
                   <th scope="col">Slug</th>
-                  <th scope="col" className="tag-col-colour">
+                  <th scope="col" className={styles.tagColColour}>
                     Colour
                   </th>
-                  <th scope="col" className="tag-col-actions">
-                    <span className="visually-hidden">Actions</span>
+                  <th scope="col" className={styles.tagColActions}>
+                    <span className={ui.visuallyHidden}>Actions</span>
                   </th>
                 </tr>
               </thead>

@@ -1,6 +1,8 @@
 "use client";
 
+import { clsx } from "clsx";
 import { type PointerEvent, useEffect, useRef, useState } from "react";
+import styles from "./chart.module.css";
 import { formatClock, formatTick } from "./format";
 import { timeTicks, valueTicks } from "./scale";
 import type { Series } from "./series";
@@ -89,15 +91,15 @@ export function LineChart({
   }
 
   return (
-    <div className="chart" data-testid="ops-chart">
-      <div ref={container} className="chart-canvas" style={{ height }}>
+    <div className={styles.chart} data-testid="ops-chart">
+      <div ref={container} className={styles.chartCanvas} style={{ height }}>
         {width > 0 ? (
           <svg width={width} height={height} role="img" aria-label={label}>
-            <text className="chart-unit" x={4} y={12}>
+            <text className={styles.chartUnit} x={4} y={12}>
               {left.unit}
             </text>
             {right ? (
-              <text className="chart-unit" x={width - 4} y={12} textAnchor="end">
+              <text className={styles.chartUnit} x={width - 4} y={12} textAnchor="end">
                 {right.unit}
               </text>
             ) : null}
@@ -105,13 +107,13 @@ export function LineChart({
             {leftScale.ticks.map((v) => (
               <g key={`l${v}`}>
                 <line
-                  className="chart-grid"
+                  className={styles.chartGrid}
                   x1={plot.left}
                   x2={plot.left + plot.width}
                   y1={yLeft(v)}
                   y2={yLeft(v)}
                 />
-                <text className="chart-tick" x={plot.left - 6} y={yLeft(v)} textAnchor="end">
+                <text className={styles.chartTick} x={plot.left - 6} y={yLeft(v)} textAnchor="end">
                   {formatTick(v, leftScale.step)}
                 </text>
               </g>
@@ -119,7 +121,7 @@ export function LineChart({
             {rightScale?.ticks.map((v) => (
               <text
                 key={`r${v}`}
-                className="chart-tick"
+                className={styles.chartTick}
                 x={plot.left + plot.width + 6}
                 y={yRight(v)}
                 textAnchor="start"
@@ -130,7 +132,7 @@ export function LineChart({
             {time.ticks.map((t) => (
               <text
                 key={t}
-                className="chart-tick"
+                className={styles.chartTick}
                 x={x(t)}
                 y={plot.top + plot.height + 16}
                 textAnchor="middle"
@@ -139,7 +141,7 @@ export function LineChart({
               </text>
             ))}
             <line
-              className="chart-axis"
+              className={styles.chartAxis}
               x1={plot.left}
               x2={plot.left + plot.width}
               y1={plot.top + plot.height}
@@ -147,7 +149,7 @@ export function LineChart({
             />
 
             {thresholds.filter(inView).map((t) => (
-              <g key={t.label} className="chart-threshold">
+              <g key={t.label} className={styles.chartThreshold}>
                 <line
                   x1={plot.left}
                   x2={plot.left + plot.width}
@@ -178,7 +180,7 @@ export function LineChart({
             })}
 
             {hover !== null ? (
-              <g className="chart-hover">
+              <g className={styles.chartHover}>
                 <line x1={xs[hover]} x2={xs[hover]} y1={plot.top} y2={plot.top + plot.height} />
                 {ordered.map((s) => {
                   const v = s.values[hover];
@@ -189,7 +191,7 @@ export function LineChart({
               </g>
             ) : null}
             <rect
-              className="chart-overlay"
+              className={styles.chartOverlay}
               x={plot.left}
               y={plot.top}
               width={plot.width}
@@ -201,8 +203,8 @@ export function LineChart({
         ) : null}
       </div>
 
-      <ul className="chart-legend" aria-label={`${label}: legend`}>
-        <li className="chart-legend-time">
+      <ul className={styles.chartLegend} aria-label={`${label}: legend`}>
+        <li className={styles.chartLegendTime}>
           {hover === null ? "Latest" : formatClock(times[hover] ?? 0)}
         </li>
         {series.map((s) => {
@@ -211,21 +213,24 @@ export function LineChart({
           return (
             <li key={s.key}>
               <span
-                className={s.dashed ? "chart-swatch chart-swatch-dashed" : "chart-swatch"}
+                className={clsx(styles.chartSwatch, s.dashed && styles.chartSwatchDashed)}
                 style={{ color: s.colour }}
                 aria-hidden="true"
               />
-              <span className="chart-legend-label">{s.label}</span>
-              <span className="chart-legend-value">
+              <span className={styles.chartLegendLabel}>{s.label}</span>
+              <span className={styles.chartLegendValue}>
                 {v === null || v === undefined ? "–" : format(v)}
               </span>
             </li>
           );
         })}
         {thresholds.map((t) => (
-          <li key={t.label} className="chart-legend-threshold">
-            <span className="chart-swatch chart-swatch-dashed" aria-hidden="true" />
-            <span className="chart-legend-label">
+          <li key={t.label} className={styles.chartLegendThreshold}>
+            <span
+              className={clsx(styles.chartSwatch, styles.chartSwatchDashed)}
+              aria-hidden="true"
+            />
+            <span className={styles.chartLegendLabel}>
               {t.label}
               {inView(t) ? "" : " (above the scale)"}
             </span>
@@ -264,9 +269,11 @@ function rank(s: Series): number {
 }
 
 function lineClass(s: Series): string {
-  return ["chart-line", s.dashed ? "chart-line-dashed" : "", s.strong ? "chart-line-strong" : ""]
-    .filter(Boolean)
-    .join(" ");
+  return clsx(
+    styles.chartLine,
+    s.dashed && styles.chartLineDashed,
+    s.strong && styles.chartLineStrong,
+  );
 }
 
 /** One subpath per run of values; a value alone between gaps is a dot instead. */

@@ -1,12 +1,20 @@
 "use client";
 
+import { clsx } from "clsx";
 import { type CSSProperties, useState } from "react";
+import ui from "@/components/ui.module.css";
 import { formatClock, formatMs } from "./format";
 import type { RecentTrace } from "./queries";
 import { niceStep } from "./scale";
-import { layoutSpans, type SpanRow, spanKind } from "./spans";
+import { layoutSpans, type SpanKind, type SpanRow, spanKind } from "./spans";
+import styles from "./waterfall.module.css";
 
-const kindLabels = { app: "Request, procedure, loader", sql: "SQL statement", error: "Failed" };
+/** Each kind of span in its colour (waterfall.module.css), in the legend's order. */
+const kinds: Record<SpanKind, { label: string; className: string | undefined }> = {
+  app: { label: "Request, procedure, loader", className: styles.spanApp },
+  sql: { label: "SQL statement", className: styles.spanSql },
+  error: { label: "Failed", className: styles.spanError },
+};
 
 /**
  * A trace's spans on one time axis: each bar starts where the span started and is as long as
@@ -27,33 +35,37 @@ export function Waterfall({ trace }: { trace: RecentTrace }) {
   const at = (ms: number) => `${(ms / totalMs) * 100}%`;
 
   return (
-    <section className="card waterfall" aria-labelledby="waterfall-title" data-testid="waterfall">
-      <header className="waterfall-header">
+    <section
+      className={clsx(ui.card, styles.waterfall)}
+      aria-labelledby="waterfall-title"
+      data-testid="waterfall"
+    >
+      <header className={styles.waterfallHeader}>
         <div>
-          <h3 id="waterfall-title" className="waterfall-title">
+          <h3 id="waterfall-title" className={styles.waterfallTitle}>
             {trace.name}
           </h3>
-          <p className="muted small">
+          <p className={clsx(ui.muted, ui.small)}>
             {formatClock(trace.startedAt)} · {formatMs(trace.durationMs)} · {trace.spans.length}{" "}
             {trace.spans.length === 1 ? "span" : "spans"} · trace{" "}
-            <code className="trace-id">{trace.traceId}</code>
+            <code className={styles.traceId}>{trace.traceId}</code>
           </p>
         </div>
-        <ul className="waterfall-legend" aria-label="Span colours">
-          {Object.entries(kindLabels).map(([kind, label]) => (
+        <ul className={styles.waterfallLegend} aria-label="Span colours">
+          {Object.entries(kinds).map(([kind, { label, className }]) => (
             <li key={kind}>
-              <span className={`span-swatch span-${kind}`} aria-hidden="true" />
+              <span className={clsx(styles.spanSwatch, className)} aria-hidden="true" />
               {label}
             </li>
           ))}
         </ul>
       </header>
 
-      <div className="waterfall-axis" aria-hidden="true">
+      <div className={styles.waterfallAxis} aria-hidden="true">
         <span />
-        <span className="waterfall-ticks">
+        <span className={styles.waterfallTicks}>
           {ticks.map((ms) => (
-            <span key={ms} className="waterfall-tick" style={{ left: at(ms) }}>
+            <span key={ms} className={styles.waterfallTick} style={{ left: at(ms) }}>
               {formatMs(ms)}
             </span>
           ))}
@@ -61,7 +73,7 @@ export function Waterfall({ trace }: { trace: RecentTrace }) {
       </div>
 
       <ol
-        className="waterfall-rows"
+        className={styles.waterfallRows}
         aria-label="Spans"
         style={{ "--tick": at(step) } as CSSProperties}
         onMouseLeave={() => setHovered(null)}
@@ -104,30 +116,39 @@ function SpanBar({
   const start = (offsetMs / totalMs) * 100;
   const end = ((offsetMs + span.durationMs) / totalMs) * 100;
   // The duration sits after the bar, else before it, else (a bar across the track) inside it.
-  const [labelClass, labelPlace]: [string, CSSProperties] =
+  const kind = spanKind(span);
+  const [inside, labelPlace]: [boolean, CSSProperties] =
     end < 78
-      ? ["span-duration", { left: `calc(${end}% + 6px)` }]
+      ? [false, { left: `calc(${end}% + 6px)` }]
       : start > 22
-        ? ["span-duration", { right: `calc(${100 - start}% + 6px)` }]
-        : ["span-duration span-duration-inside", { right: `calc(${100 - end}% + 6px)` }];
+        ? [false, { right: `calc(${100 - start}% + 6px)` }]
+        : [true, { right: `calc(${100 - end}% + 6px)` }];
   return (
     <button
       type="button"
-      className={shown ? "span-row is-shown" : "span-row"}
+      className={clsx(styles.spanRow, shown && styles.isShown)}
       aria-pressed={pinned}
       onClick={onSelect}
       onMouseEnter={onHover}
     >
-      <span className="span-name" style={{ paddingLeft: `${depth * 0.9}rem` }} title={span.name}>
+      <span
+        className={styles.spanName}
+        style={{ paddingLeft: `${depth * 0.9}rem` }}
+        title={span.name}
+      >
         {span.name}
       </span>
-      <span className="span-track">
+      <span className={styles.spanTrack}>
         <span
-          className={`span-bar span-${spanKind(span)}`}
+          className={clsx(styles.spanBar, kinds[kind].className)}
           data-testid="span-bar"
+          data-kind={kind}
           style={{ left: `${start}%`, width: `max(2px, ${end - start}%)` }}
         />
-        <span className={labelClass} style={labelPlace}>
+        <span
+          className={clsx(styles.spanDuration, inside && styles.spanDurationInside)}
+          style={labelPlace}
+        >
           {formatMs(span.durationMs)}
         </span>
       </span>
@@ -140,18 +161,21 @@ function SpanDetails({ row }: { row: SpanRow }) {
   const { "db.query.text": sql, ...rest } = span.attributes;
   const attributes = Object.entries(rest).sort(([a], [b]) => a.localeCompare(b));
   return (
-    <div className="span-details" data-testid="span-details" aria-live="polite">
-      <p className="span-details-title">
-        <span className={`span-swatch span-${spanKind(span)}`} aria-hidden="true" />
+    <div className={styles.spanDetails} data-testid="span-details" aria-live="polite">
+      <p className={styles.spanDetailsTitle}>
+        <span
+          className={clsx(styles.spanSwatch, kinds[spanKind(span)].className)}
+          aria-hidden="true"
+        />
         {span.name}
-        {span.error ? <span className="badge badge-error">error</span> : null}
+        {span.error ? <span className={clsx(ui.badge, ui.badgeError)}>error</span> : null}
       </p>
-      <p className="muted small">
+      <p className={clsx(ui.muted, ui.small)}>
         Started at +{formatMs(offsetMs)}, took {formatMs(span.durationMs)}
       </p>
-      {typeof sql === "string" ? <pre className="sql">{sql}</pre> : null}
+      {typeof sql === "string" ? <pre className={styles.sql}>{sql}</pre> : null}
       {attributes.length > 0 ? (
-        <dl className="attributes">
+        <dl className={styles.attributes}>
           {attributes.map(([key, value]) => (
             <div key={key}>
               <dt>{key}</dt>

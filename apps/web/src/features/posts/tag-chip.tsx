@@ -1,11 +1,12 @@
 import type { CSSProperties } from "react";
+import styles from "./tag-chip.module.css";
 
 export interface TagLike {
   name: string;
   colour: string;
 }
 
-/** Hands a tag's colour to CSS, which derives the tints (globals.css, "Tags"). */
+/** Hands a tag's colour to CSS, which derives the tints (tag-chip.module.css). */
 export function tagColour(colour: string): CSSProperties {
   return { "--tag": colour } as CSSProperties;
 }
@@ -13,8 +14,8 @@ export function tagColour(colour: string): CSSProperties {
 /** A tag as a coloured chip, read-only. */
 export function TagChip({ tag }: { tag: TagLike }) {
   return (
-    <span className="tag-chip" style={tagColour(tag.colour)} data-testid="post-tag">
-      <span className="tag-dot" aria-hidden="true" />
+    <span className={styles.tagChip} style={tagColour(tag.colour)} data-testid="post-tag">
+      <span className={styles.tagDot} aria-hidden="true" />
       {tag.name}
     </span>
   );

@@ -1,11 +1,15 @@
 "use client";
 
 import { useSuspenseInfiniteQuery } from "@tanstack/react-query";
+import { clsx } from "clsx";
 import Link from "next/link";
 import { ListFooter } from "@/components/list-footer";
+import ui from "@/components/ui.module.css";
 import { authorsListInput, authorsListPaging } from "@/features/authors/queries";
+import { RoleBadge } from "@/features/authors/role-badge";
 import { excerpt, formatDate, isoDate } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
+import styles from "./authors-list.module.css";
 
 export function AuthorsList() {
   const trpc = useTRPC();
@@ -16,9 +20,9 @@ export function AuthorsList() {
 
   if (authors.length === 0) {
     return (
-      <section className="panel state" data-testid="authors-empty">
+      <section className={clsx(ui.panel, ui.state)} data-testid="authors-empty">
         <h2>No authors yet</h2>
-        <p className="muted">
+        <p className={ui.muted}>
           The database has no users. Run <code>pnpm dev</code> from the repository root: it seeds a
           fresh database on first run.
         </p>
@@ -28,33 +32,37 @@ export function AuthorsList() {
 
   return (
     <>
-      <ul className="author-grid" aria-label="Authors">
+      <ul className={styles.authorGrid} aria-label="Authors">
         {authors.map((author) => (
-          <li key={author.id} className="card author-card" data-testid="author-card">
-            <div className="author-head">
-              <span className="avatar" aria-hidden="true">
+          <li
+            key={author.id}
+            className={clsx(ui.card, styles.authorCard)}
+            data-testid="author-card"
+          >
+            <div className={styles.authorHead}>
+              <span className={styles.avatar} aria-hidden="true">
                 {initials(author.name)}
               </span>
-              <div className="author-meta">
-                <h2 className="author-name">
+              <div className={styles.authorMeta}>
+                <h2 className={styles.authorName}>
                   <Link href={`/authors/${author.id}`}>{author.name}</Link>
                 </h2>
-                <p className="muted small">
+                <p className={clsx(ui.muted, ui.small)}>
                   Joined{" "}
                   <time dateTime={isoDate(author.createdAt)}>{formatDate(author.createdAt)}</time>
                 </p>
               </div>
-              <span className={`badge badge-${author.role}`}>{author.role}</span>
+              <RoleBadge role={author.role} />
             </div>
             {author.posts.length === 0 ? (
-              <p className="muted small">No published posts yet.</p>
+              <p className={clsx(ui.muted, ui.small)}>No published posts yet.</p>
             ) : (
-              <ul className="post-list" aria-label={`Latest posts by ${author.name}`}>
+              <ul className={styles.postList} aria-label={`Latest posts by ${author.name}`}>
                 {author.posts.map((post) => (
-                  <li key={post.id} className="post-item" data-testid="author-post">
-                    <p className="post-title">{post.title}</p>
-                    <p className="post-excerpt">{excerpt(post.body, 120)}</p>
-                    <time className="muted small" dateTime={isoDate(post.createdAt)}>
+                  <li key={post.id} className={styles.postItem} data-testid="author-post">
+                    <p className={styles.postTitle}>{post.title}</p>
+                    <p className={styles.postExcerpt}>{excerpt(post.body, 120)}</p>
+                    <time className={clsx(ui.muted, ui.small)} dateTime={isoDate(post.createdAt)}>
                       {formatDate(post.createdAt)}
                     </time>
                   </li>
@@ -70,7 +78,7 @@ export function AuthorsList() {
         shown={authors.length}
         noun={{ one: "author", many: "authors" }}
         end={
-          <p className="muted small" data-testid="authors-end">
+          <p className={clsx(ui.muted, ui.small)} data-testid="authors-end">
             That's everyone
           </p>
         }

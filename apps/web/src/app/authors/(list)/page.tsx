@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import ui from "@/components/ui.module.css";
 import { authorsListInput, authorsListPaging } from "@/features/authors/queries";
 import { getQueryClient, HydrateClient, prefetch, trpc } from "@/trpc/server";
 import { AuthorsList } from "./authors-list";
@@ -18,9 +19,9 @@ export default async function AuthorsPage() {
 
   return (
     <>
-      <header className="page-header">
+      <header className={ui.pageHeader}>
         <h1>Authors</h1>
-        <p className="muted">Everyone who writes in this workspace, with their latest posts.</p>
+        <p className={ui.muted}>Everyone who writes in this workspace, with their latest posts.</p>
       </header>
       <HydrateClient>
         <AuthorsList />

@@ -1,12 +1,16 @@
 import { TRPCError } from "@trpc/server";
+import { clsx } from "clsx";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { cache } from "react";
+import ui from "@/components/ui.module.css";
+import { RoleBadge } from "@/features/authors/role-badge";
 import { formatDate, isoDate } from "@/lib/format";
 import { parseId } from "@/lib/ids";
 import { serverCaller } from "@/trpc/server";
+import styles from "./page.module.css";
 
 type Params = Promise<{ id: string }>;
 
@@ -34,20 +38,20 @@ export default async function AuthorPage({ params }: { params: Params }) {
 
   return (
     <>
-      <nav className="breadcrumb" aria-label="Breadcrumb">
+      <nav className={ui.breadcrumb} aria-label="Breadcrumb">
         <Link href="/authors">Authors</Link>
         <span aria-hidden="true">/</span>
         <span aria-current="page">{author.name}</span>
       </nav>
 
-      <header className="page-header profile-header">
+      <header className={ui.pageHeader}>
         <div>
           <h1>{author.name}</h1>
-          <dl className="facts">
+          <dl className={styles.facts}>
             <div>
               <dt>Role</dt>
               <dd>
-                <span className={`badge badge-${author.role}`}>{author.role}</span>
+                <RoleBadge role={author.role} />
               </dd>
             </div>
             <div>
@@ -67,22 +71,26 @@ export default async function AuthorPage({ params }: { params: Params }) {
       </header>
 
       <section aria-labelledby="posts-title">
-        <h2 id="posts-title" className="section-title">
+        <h2 id="posts-title" className={ui.sectionTitle}>
           Latest posts
         </h2>
         {author.posts.length === 0 ? (
-          <div className="panel panel-muted">
-            <p className="muted">{author.name} has not published anything yet.</p>
+          <div className={clsx(ui.panel, ui.panelMuted)}>
+            <p className={ui.muted}>{author.name} has not published anything yet.</p>
           </div>
         ) : (
-          <ol className="article-list">
+          <ol className={styles.articleList}>
             {author.posts.map((post) => (
-              <li key={post.id} className="card article" data-testid="author-article">
-                <h3 className="article-title">{post.title}</h3>
-                <time className="muted small" dateTime={isoDate(post.createdAt)}>
+              <li
+                key={post.id}
+                className={clsx(ui.card, styles.article)}
+                data-testid="author-article"
+              >
+                <h3 className={styles.articleTitle}>{post.title}</h3>
+                <time className={clsx(ui.muted, ui.small)} dateTime={isoDate(post.createdAt)}>
                   {formatDate(post.createdAt)}
                 </time>
-                <div className="article-body">
+                <div className={styles.articleBody}>
                   {post.body.split(/\n{2,}/).map((paragraph, i) => (
                     // biome-ignore lint/suspicious/noArrayIndexKey: paragraphs of a fixed text
                     <p key={i}>{paragraph}</p>

@@ -1,8 +1,10 @@
 "use client";
 
+import { clsx } from "clsx";
 import { useRouter } from "next/navigation";
 import { useOptimistic, useTransition } from "react";
 import { type PostsFilter, postsHref } from "@/features/posts/filter";
+import styles from "./posts-browser.module.css";
 import { PostsFilters } from "./posts-filters";
 import { PostsList } from "./posts-list";
 
@@ -27,7 +29,7 @@ export function PostsBrowser({ filter }: { filter: PostsFilter }) {
     <>
       <PostsFilters filter={chosen} onChange={changeFilter} />
       <div
-        className={isPending ? "posts-results is-pending" : "posts-results"}
+        className={clsx(styles.postsResults, isPending && styles.isPending)}
         aria-busy={isPending}
       >
         <PostsList filter={filter} />

@@ -1,9 +1,13 @@
 "use client";
 
 import { useSuspenseQuery } from "@tanstack/react-query";
+import { clsx } from "clsx";
+import forms from "@/components/form.module.css";
 import type { PostStatus, PostsFilter } from "@/features/posts/filter";
 import { tagColour } from "@/features/posts/tag-chip";
+import chip from "@/features/posts/tag-chip.module.css";
 import { useTRPC } from "@/trpc/react";
+import styles from "./posts-filters.module.css";
 
 const statusOptions: { label: string; value: PostStatus | undefined }[] = [
   { label: "All", value: undefined },
@@ -22,15 +26,15 @@ export function PostsFilters({
   const { data: tags } = useSuspenseQuery(trpc.tags.list.queryOptions());
 
   return (
-    <div className="filters">
-      <fieldset className="filter-group">
-        <legend className="filter-label">Status</legend>
-        <div className="segmented">
+    <div className={styles.filters}>
+      <fieldset className={styles.filterGroup}>
+        <legend className={styles.filterLabel}>Status</legend>
+        <div className={forms.segmented}>
           {statusOptions.map((option) => (
             <button
               key={option.label}
               type="button"
-              className="segment"
+              className={forms.segment}
               aria-pressed={filter.status === option.value}
               onClick={() => onChange({ ...filter, status: option.value })}
             >
@@ -40,12 +44,12 @@ export function PostsFilters({
         </div>
       </fieldset>
 
-      <fieldset className="filter-group">
-        <legend className="filter-label">Tag</legend>
-        <div className="tag-options">
+      <fieldset className={styles.filterGroup}>
+        <legend className={styles.filterLabel}>Tag</legend>
+        <div className={clsx(chip.tagOptions, styles.tagScroller)}>
           <button
             type="button"
-            className="tag-chip tag-option tag-option-all"
+            className={clsx(chip.tagChip, chip.tagOption, chip.tagOptionAll)}
             aria-pressed={filter.tag === undefined}
             onClick={() => onChange({ ...filter, tag: undefined })}
           >
@@ -57,13 +61,13 @@ export function PostsFilters({
               <button
                 key={tag.id}
                 type="button"
-                className="tag-chip tag-option"
+                className={clsx(chip.tagChip, chip.tagOption)}
                 style={tagColour(tag.colour)}
                 aria-pressed={active}
                 // Pressing the chosen tag again goes back to every tag, as chips usually do.
                 onClick={() => onChange({ ...filter, tag: active ? undefined : tag.slug })}
               >
-                <span className="tag-dot" aria-hidden="true" />
+                <span className={chip.tagDot} aria-hidden="true" />
                 {tag.name}
               </button>
             );

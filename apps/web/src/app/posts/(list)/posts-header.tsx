@@ -1,14 +1,16 @@
+import { clsx } from "clsx";
 import Link from "next/link";
+import ui from "@/components/ui.module.css";
 
 /** Shared with loading.tsx so the heading does not jump when the list arrives. */
 export function PostsHeader() {
   return (
-    <header className="page-header page-header-row">
-      <div className="page-header-text">
+    <header className={clsx(ui.pageHeader, ui.pageHeaderRow)}>
+      <div className={ui.pageHeaderText}>
         <h1>Posts</h1>
-        <p className="muted">Everything written in this workspace, newest first.</p>
+        <p className={ui.muted}>Everything written in this workspace, newest first.</p>
       </div>
-      <Link href="/posts/new" className="button">
+      <Link href="/posts/new" className={ui.button}>
         New post
       </Link>
     </header>

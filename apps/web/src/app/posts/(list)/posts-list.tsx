@@ -1,13 +1,22 @@
 "use client";
 
 import { useSuspenseInfiniteQuery, useSuspenseQuery } from "@tanstack/react-query";
+import { clsx } from "clsx";
 import Link from "next/link";
 import { ListFooter } from "@/components/list-footer";
-import { type PostsFilter, postsHref } from "@/features/posts/filter";
+import ui from "@/components/ui.module.css";
+import { type PostStatus, type PostsFilter, postsHref } from "@/features/posts/filter";
 import { postsListInput, postsListPaging } from "@/features/posts/queries";
 import { TagChip } from "@/features/posts/tag-chip";
+import chip from "@/features/posts/tag-chip.module.css";
 import { formatDate, isoDate } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
+import styles from "./posts-list.module.css";
+
+const statusClass: Record<PostStatus, string | undefined> = {
+  draft: ui.badgeDraft,
+  published: ui.badgePublished,
+};
 
 export function PostsList({ filter }: { filter: PostsFilter }) {
   const trpc = useTRPC();
@@ -22,17 +31,21 @@ export function PostsList({ filter }: { filter: PostsFilter }) {
     <>
       {/* Row links do not prefetch: a long list would have the server render every post's
           editor and author page. */}
-      <ul className="post-rows" aria-label="Posts">
+      <ul className={styles.postRows} aria-label="Posts">
         {posts.map((post) => (
-          <li key={post.id} className="card post-row" data-testid="post-row">
-            <div className="post-row-main">
-              <h2 className="post-row-title">
+          <li key={post.id} className={clsx(ui.card, styles.postRow)} data-testid="post-row">
+            <div className={styles.postRowMain}>
+              <h2 className={styles.postRowTitle}>
                 <Link href={`/posts/${post.id}/edit`} prefetch={false}>
                   {post.title}
                 </Link>
               </h2>
-              <p className="muted small">
-                <Link href={`/authors/${post.author.id}`} className="quiet-link" prefetch={false}>
+              <p className={clsx(ui.muted, ui.small)}>
+                <Link
+                  href={`/authors/${post.author.id}`}
+                  className={styles.quietLink}
+                  prefetch={false}
+                >
                   {post.author.name}
                 </Link>
                 <span aria-hidden="true"> · </span>
@@ -42,7 +55,7 @@ export function PostsList({ filter }: { filter: PostsFilter }) {
                 </time>
               </p>
               {post.tags.length > 0 ? (
-                <ul className="tag-list" aria-label="Tags">
+                <ul className={chip.tagList} aria-label="Tags">
                   {post.tags.map((tag) => (
                     <li key={tag.id}>
                       <TagChip tag={tag} />
@@ -51,7 +64,7 @@ export function PostsList({ filter }: { filter: PostsFilter }) {
                 </ul>
               ) : null}
             </div>
-            <span className={`badge badge-${post.status}`}>{post.status}</span>
+            <span className={clsx(ui.badge, statusClass[post.status])}>{post.status}</span>
           </li>
         ))}
       </ul>
@@ -60,7 +73,7 @@ export function PostsList({ filter }: { filter: PostsFilter }) {
         pages={query}
         shown={posts.length}
         noun={{ one: "post", many: "posts" }}
-        end={<p className="muted small">That's all of them</p>}
+        end={<p className={clsx(ui.muted, ui.small)}>That's all of them</p>}
       />
     </>
   );
@@ -75,14 +88,17 @@ function NoPosts({ filter }: { filter: PostsFilter }) {
   if (filter.tag !== undefined) {
     const tag = tags.find((candidate) => candidate.slug === filter.tag);
     return (
-      <section className="panel state" data-testid="posts-empty">
+      <section className={clsx(ui.panel, ui.state)} data-testid="posts-empty">
         <h2>{tag ? "No posts with this tag yet" : "There is no such tag"}</h2>
-        <p className="muted">
+        <p className={ui.muted}>
           {tag
             ? `No ${kind} is tagged ${tag.name}.`
             : `No tag has the slug “${filter.tag}”. The link may be out of date.`}
         </p>
-        <Link href={postsHref({ ...filter, tag: undefined })} className="button button-secondary">
+        <Link
+          href={postsHref({ ...filter, tag: undefined })}
+          className={clsx(ui.button, ui.buttonSecondary)}
+        >
           Show every tag
         </Link>
       </section>
@@ -90,10 +106,10 @@ function NoPosts({ filter }: { filter: PostsFilter }) {
   }
 
   return (
-    <section className="panel state" data-testid="posts-empty">
+    <section className={clsx(ui.panel, ui.state)} data-testid="posts-empty">
       <h2>{filter.status ? (drafts ? "No drafts" : "Nothing published yet") : "No posts yet"}</h2>
-      <p className="muted">Posts appear here as soon as they are saved.</p>
-      <Link href="/posts/new" className="button">
+      <p className={ui.muted}>Posts appear here as soon as they are saved.</p>
+      <Link href="/posts/new" className={ui.button}>
         Write a post
       </Link>
     </section>

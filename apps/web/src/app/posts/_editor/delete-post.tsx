@@ -1,9 +1,13 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
+import { clsx } from "clsx";
 import { useState } from "react";
+import forms from "@/components/form.module.css";
+import ui from "@/components/ui.module.css";
 import { apiMessage } from "@/lib/api-errors";
 import { useTRPC } from "@/trpc/react";
+import styles from "./editor.module.css";
 import { usePostsChanged } from "./use-posts-changed";
 
 /** posts.delete behind a second click: a deleted post cannot be brought back. */
@@ -18,7 +22,7 @@ export function DeletePost({ id, disabled }: { id: number; disabled: boolean }) 
     return (
       <button
         type="button"
-        className="button button-danger-quiet push-end"
+        className={clsx(ui.button, ui.buttonDangerQuiet, styles.pushEnd)}
         onClick={() => setConfirming(true)}
         disabled={disabled}
       >
@@ -28,11 +32,11 @@ export function DeletePost({ id, disabled }: { id: number; disabled: boolean }) 
   }
 
   return (
-    <fieldset className="confirm push-end">
-      <legend className="small">Delete this post for good?</legend>
+    <fieldset className={clsx(forms.confirm, styles.pushEnd)}>
+      <legend className={ui.small}>Delete this post for good?</legend>
       <button
         type="button"
-        className="button button-danger"
+        className={clsx(ui.button, ui.buttonDanger)}
         onClick={() => remove.mutate({ id })}
         disabled={busy || disabled}
       >
@@ -40,7 +44,7 @@ export function DeletePost({ id, disabled }: { id: number; disabled: boolean }) 
       </button>
       <button
         type="button"
-        className="button button-secondary"
+        className={clsx(ui.button, ui.buttonSecondary)}
         onClick={() => {
           remove.reset();
           setConfirming(false);
@@ -50,7 +54,7 @@ export function DeletePost({ id, disabled }: { id: number; disabled: boolean }) 
         Keep it
       </button>
       {remove.error ? (
-        <p className="inline-error" role="alert">
+        <p className={ui.inlineError} role="alert">
           {apiMessage(remove.error) ?? "Could not reach the api. Try again in a moment."}
         </p>
       ) : null}

@@ -2,14 +2,18 @@
 
 import type { RouterOutputs } from "@brisk/api-contract";
 import { useMutation } from "@tanstack/react-query";
+import { clsx } from "clsx";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
 import { describedBy, FieldError } from "@/components/field-error";
+import forms from "@/components/form.module.css";
+import ui from "@/components/ui.module.css";
 import type { PostStatus } from "@/features/posts/filter";
 import { apiMessage, type FieldErrors, fieldErrorsOf } from "@/lib/api-errors";
 import { useTRPC } from "@/trpc/react";
 import { CoverSection } from "./cover-section";
 import { DeletePost } from "./delete-post";
+import styles from "./editor.module.css";
 import { TagPicker } from "./tag-picker";
 import { usePostsChanged } from "./use-posts-changed";
 
@@ -103,15 +107,15 @@ export function PostForm(props: Props) {
   }
 
   return (
-    <form className="editor" onSubmit={submit} noValidate aria-busy={busy}>
+    <form className={styles.editor} onSubmit={submit} noValidate aria-busy={busy}>
       {props.mode === "create" ? (
-        <div className="field">
-          <label className="field-label" htmlFor="post-author">
+        <div className={forms.field}>
+          <label className={forms.fieldLabel} htmlFor="post-author">
             Author
           </label>
           <select
             id="post-author"
-            className="input"
+            className={clsx(forms.input, styles.authorSelect)}
             value={draft.authorId}
             onChange={(event) => edit({ authorId: event.target.value })}
             disabled={busy}
@@ -123,18 +127,20 @@ export function PostForm(props: Props) {
               </option>
             ))}
           </select>
-          <p className="muted small">Until sign-in arrives, choose who this post is by.</p>
+          <p className={clsx(ui.muted, ui.small)}>
+            Until sign-in arrives, choose who this post is by.
+          </p>
           <FieldError id="author-error" messages={errors.authorId} />
         </div>
       ) : null}
 
-      <div className="field">
-        <label className="field-label" htmlFor="post-title">
+      <div className={forms.field}>
+        <label className={forms.fieldLabel} htmlFor="post-title">
           Title
         </label>
         <input
           id="post-title"
-          className="input input-title"
+          className={clsx(forms.input, forms.inputTitle)}
           value={draft.title}
           onChange={(event) => edit({ title: event.target.value })}
           maxLength={200}
@@ -145,13 +151,13 @@ export function PostForm(props: Props) {
         <FieldError id="title-error" messages={errors.title} />
       </div>
 
-      <div className="field">
-        <label className="field-label" htmlFor="post-body">
-          Body <span className="muted small">Markdown</span>
+      <div className={forms.field}>
+        <label className={forms.fieldLabel} htmlFor="post-body">
+          Body <span className={clsx(ui.muted, ui.small, forms.fieldHint)}>Markdown</span>
         </label>
         <textarea
           id="post-body"
-          className="input input-body"
+          className={clsx(forms.input, forms.inputBody)}
           value={draft.body}
           onChange={(event) => edit({ body: event.target.value })}
           maxLength={100_000}
@@ -163,13 +169,17 @@ export function PostForm(props: Props) {
         <FieldError id="body-error" messages={errors.body} />
       </div>
 
-      <fieldset className="field" disabled={busy} {...describedBy("status-error", errors.status)}>
-        <legend className="field-label">Status</legend>
-        <div className="segmented">
+      <fieldset
+        className={forms.field}
+        disabled={busy}
+        {...describedBy("status-error", errors.status)}
+      >
+        <legend className={forms.fieldLabel}>Status</legend>
+        <div className={forms.segmented}>
           {(["draft", "published"] as const).map((status) => (
             <label
               key={status}
-              className="segment"
+              className={forms.segment}
               data-checked={draft.status === status || undefined}
             >
               <input
@@ -197,20 +207,20 @@ export function PostForm(props: Props) {
       <CoverSection />
 
       {general ? (
-        <p className="error-message form-error" role="alert">
+        <p className={clsx(ui.errorMessage, ui.formError)} role="alert">
           {general}
         </p>
       ) : null}
 
-      <div className="editor-actions">
-        <button type="submit" className="button" disabled={busy}>
+      <div className={styles.editorActions}>
+        <button type="submit" className={ui.button} disabled={busy}>
           {busy ? "Saving…" : props.mode === "create" ? "Create post" : "Save changes"}
         </button>
-        <Link href="/posts" className="button button-secondary">
+        <Link href="/posts" className={clsx(ui.button, ui.buttonSecondary)}>
           {props.mode === "create" ? "Cancel" : "Back to posts"}
         </Link>
         {saved ? (
-          <p className="saved" role="status">
+          <p className={forms.saved} role="status">
             Saved
           </p>
         ) : null}

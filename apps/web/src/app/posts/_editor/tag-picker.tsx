@@ -1,6 +1,10 @@
 import type { RouterOutputs } from "@brisk/api-contract";
+import { clsx } from "clsx";
 import { describedBy, FieldError } from "@/components/field-error";
+import forms from "@/components/form.module.css";
+import ui from "@/components/ui.module.css";
 import { tagColour } from "@/features/posts/tag-chip";
+import chip from "@/features/posts/tag-chip.module.css";
 
 type Tag = RouterOutputs["tags"]["list"][number];
 
@@ -22,20 +26,20 @@ export function TagPicker({
 }) {
   const full = chosen.length >= MAX_TAGS;
   return (
-    <fieldset className="field" disabled={disabled} {...describedBy("tags-error", errors)}>
-      <legend className="field-label">
+    <fieldset className={forms.field} disabled={disabled} {...describedBy("tags-error", errors)}>
+      <legend className={forms.fieldLabel}>
         Tags{" "}
-        <span className="muted small" aria-live="polite">
+        <span className={clsx(ui.muted, ui.small, forms.fieldHint)} aria-live="polite">
           {chosen.length} of {MAX_TAGS} chosen
         </span>
       </legend>
-      <div className="tag-options">
+      <div className={chip.tagOptions}>
         {tags.map((tag) => {
           const checked = chosen.includes(tag.id);
           return (
             <label
               key={tag.id}
-              className="tag-chip tag-option tag-check"
+              className={clsx(chip.tagChip, chip.tagOption, chip.tagCheck)}
               style={tagColour(tag.colour)}
               data-checked={checked || undefined}
             >
@@ -48,7 +52,7 @@ export function TagPicker({
                   onChange(checked ? chosen.filter((id) => id !== tag.id) : [...chosen, tag.id])
                 }
               />
-              <span className="tag-dot" aria-hidden="true" />
+              <span className={chip.tagDot} aria-hidden="true" />
               {tag.name}
             </label>
           );
