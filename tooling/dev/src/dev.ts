@@ -9,7 +9,9 @@ import { loadDevEnv } from "./env";
 /**
  * `pnpm dev`: the whole product on embedded defaults. Postgres (embedded unless DATABASE_URL
  * is set), migrations and the first-run seed, then apps/api and apps/web. Ctrl-C stops all of
- * it: each child runs in its own process group, which is signalled as a whole.
+ * it: each child runs in its own process group, which is signalled as a whole. The root
+ * package.json runs this with `exec`, so on Ctrl-C pnpm sees this process exit 0, not a shell
+ * killed by SIGINT (which it would report as a failed command).
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const env = loadDevEnv();
