@@ -4,17 +4,10 @@
 export type { Context } from "./context";
 export type { Logger } from "./logger";
 export { pageReads } from "./page-reads";
-export {
-  type CookieOptions,
-  internalRequest,
-  nextRequest,
-  nodeRequest,
-  type RequestInfo,
-  requestId,
-} from "./request";
+export { nextRequest, nodeRequest, type RequestInfo, requestId } from "./request";
 export { type AppRouter, appRouter, createCaller } from "./router";
 export { createRuntime, type Runtime, type RuntimeConfig } from "./runtime";
 export { RecentTraces } from "./telemetry/recent-traces";
 export { runInRequestScope, serverTiming } from "./telemetry/request-scope";
-export { failSpan, startTracing, tracer } from "./telemetry/tracing";
+export { startTracing, tracer } from "./telemetry/tracing";
 export { RETRY_AFTER_S } from "./unavailable";
