@@ -8,9 +8,12 @@ import { seed } from "@brisk/db/seed";
 import { createTestDatabase } from "@brisk/db/testing";
 import { useTestDatabase } from "@brisk/db/testing/database";
 import postgres from "postgres";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 
 // The real entry point, as its own process: what an orchestrator starts, probes and stops.
+// Each test starts it with tsx (compiling the api and its packages), which on a loaded CI
+// machine takes many seconds: hence the long timeouts, not slowness of the api itself.
+vi.setConfig({ testTimeout: 120_000 });
 const main = path.join(path.dirname(fileURLToPath(import.meta.url)), "main.ts");
 const tsx = createRequire(import.meta.url).resolve("tsx");
 
@@ -79,7 +82,7 @@ async function readiness(api: Api) {
 }
 
 async function until<T>(what: string, api: Api, probe: () => Promise<T | undefined>) {
-  const end = Date.now() + 30_000;
+  const end = Date.now() + 60_000;
   for (;;) {
     if (api.child.exitCode !== null)
       throw new Error(`api exited waiting for ${what}:\n${api.output()}`);
