@@ -5,7 +5,13 @@ import { fileURLToPath } from "node:url";
 import { freePort } from "@brisk/db/embedded";
 import { seed } from "@brisk/db/seed";
 import { useTestDatabase } from "@brisk/db/testing/database";
-import { TRPCClientError } from "@trpc/client";
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpBatchStreamLink,
+  httpLink,
+  TRPCClientError,
+} from "@trpc/client";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppRouter, createBriskClient, type RouterOutputs } from "./index";
@@ -99,6 +105,49 @@ describe("createBriskClient against a running apps/api", () => {
     const client = createBriskClient({ url, headers: { "x-request-id": "contract-test" } });
     const error = await client.users.byId.query({ id: 987_654 }).catch((e: unknown) => e);
     expect((error as TRPCClientError<AppRouter>).data?.requestId).toBe("contract-test");
+  });
+});
+
+// apps/api speaks tRPC's HTTP protocol itself (streamed batches go to tRPC's own handler):
+// every official link must work against it as against tRPC.
+describe.each([
+  ["httpLink", httpLink],
+  ["httpBatchLink", httpBatchLink],
+  ["httpBatchStreamLink", httpBatchStreamLink],
+] as const)("tRPC's %s against apps/api", (_name, link) => {
+  const client = () => createTRPCClient<AppRouter>({ links: [link({ url })] });
+
+  it("runs queries, alone and together, with their answers in order", async () => {
+    const [page, user, tags] = await Promise.all([
+      client().users.list.query({ limit: 3, postsPerUser: 1 }),
+      client().users.byId.query({ id: 2 }),
+      client().tags.list.query(),
+    ]);
+    expect(page.items.map((u) => u.id)).toEqual([1, 2, 3]);
+    expect(user.email).toBe("member@brisk.dev");
+    expect(tags).toHaveLength(50);
+  });
+
+  it("runs a mutation", async () => {
+    const renamed = await client().users.update.mutate({ id: 5, name: "Renamed by a link" });
+    expect(renamed).toEqual({ id: 5, name: "Renamed by a link" });
+    expect((await client().users.byId.query({ id: 5 })).name).toBe("Renamed by a link");
+  });
+
+  it("carries typed errors, next to answers in the same batch", async () => {
+    const [missing, found] = await Promise.allSettled([
+      client().users.byId.query({ id: 987_654 }),
+      client().users.byId.query({ id: 1 }),
+    ]);
+    expect(missing.status).toBe("rejected");
+    const error = (missing as PromiseRejectedResult).reason as TRPCClientError<AppRouter>;
+    expect(error).toBeInstanceOf(TRPCClientError);
+    expect(error.data?.code).toBe("NOT_FOUND");
+    expect(found.status).toBe("fulfilled");
+    const bad = await client()
+      .users.list.query({ limit: 101 })
+      .catch((e: unknown) => e);
+    expect((bad as TRPCClientError<AppRouter>).data?.zodError?.fieldErrors).toHaveProperty("limit");
   });
 });
 

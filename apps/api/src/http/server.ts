@@ -2,24 +2,23 @@ import http from "node:http";
 import {
   type Context,
   type Logger,
-  nodeRequest,
-  RETRY_AFTER_S,
   type RequestInfo,
   requestId,
   runInRequestScope,
-  serverTiming,
   tracer,
 } from "@brisk/trpc";
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
 import type { AnyRouter } from "@trpc/server";
-import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { healthz, type Readiness, readyz } from "./health";
 import { dispatch, type Handler, json, type Route } from "./routes";
+import { createTrpcRoute } from "./trpc-route";
 
 export interface ServerDeps {
   router: AnyRouter;
   createContext: (request: RequestInfo) => Context;
   log: Logger;
+  /** JSON of a procedure's answer; the runtime's cache keeps it for what it holds. */
+  serialize?: ((data: unknown) => string) | undefined;
   readiness: Omit<Readiness, "isDraining">;
   /** Inngest's serve endpoint, mounted at /api/inngest once background jobs exist. */
   inngest?: Handler | undefined;
@@ -30,26 +29,12 @@ export function createApiServer(deps: ServerDeps) {
   let inFlight = 0;
   let idle: (() => void) | null = null;
 
-  const trpc = createHTTPHandler({
+  const trpc = createTrpcRoute({
     router: deps.router,
-    basePath: "/trpc/",
-    // The server gave the request its id before tRPC saw it.
-    createContext: ({ req, res }) =>
-      deps.createContext(nodeRequest(req, res, String(res.getHeader("x-request-id")))),
-    responseMeta({ errors }) {
-      const headers: Record<string, string> = {};
-      const timing = serverTiming();
-      if (timing) headers["server-timing"] = timing;
-      if (errors.some((e) => e.code === "SERVICE_UNAVAILABLE")) {
-        headers["retry-after"] = String(RETRY_AFTER_S);
-      }
-      return { headers };
-    },
-    onError({ error, path, ctx }) {
-      if (error.code !== "INTERNAL_SERVER_ERROR") return;
-      (ctx?.log ?? deps.log).error({ err: error.cause ?? error, path }, "procedure failed");
-    },
-  });
+    createContext: deps.createContext,
+    log: deps.log,
+    serialize: deps.serialize ?? JSON.stringify,
+  }).handle;
 
   const routes: Route[] = [
     { path: "/healthz", methods: ["GET", "HEAD"], handle: (_req, res) => healthz(res) },
