@@ -58,6 +58,7 @@ let warm = false;
 const api = createApiServer({
   router: appRouter,
   createContext: runtime.createContext,
+  serialize: runtime.serialize,
   log,
   readiness: { sql: runtime.db.sql, isWarm: () => warm },
 });

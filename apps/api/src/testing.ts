@@ -18,6 +18,7 @@ export async function startTestApi(
   const api = createApiServer({
     router,
     createContext: runtime.createContext,
+    serialize: runtime.serialize,
     log: runtime.log,
     readiness: { sql: runtime.db.sql, isWarm: () => true },
   });

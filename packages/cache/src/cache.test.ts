@@ -3,6 +3,7 @@ import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type CacheEntry, createCache } from "./cache";
+import { buildCache } from "./index";
 import { createMemoryTier } from "./memory-tier";
 import type { CacheObserver } from "./observer";
 import { createRedisTier } from "./redis-tier";
@@ -59,7 +60,7 @@ async function instance(prefix: string, options: { maxStaleMs?: number; timeoutM
     timeoutMs: options.timeoutMs ?? 2_000,
     observer: seen.observer,
   });
-  const memory = createMemoryTier({ ttlMs: 60_000, maxEntries: 1_000, maxBytes: 1_000_000 });
+  const memory = createMemoryTier({ ttlMs: () => 60_000, maxEntries: 1_000, maxBytes: 1_000_000 });
   const cache = createCache({
     memory,
     redis: redisTier,
@@ -144,6 +145,42 @@ describe("cache", () => {
     expect(fromRedis.at).toBeInstanceOf(Date);
     expect(b.count("redis:hit")).toBe(1);
     expect(load.calls).toBe(1);
+  });
+
+  it("keeps the JSON of what tier 1 holds: the bytes serializing the value gives", async () => {
+    const prefix = `t${++sequence}:`;
+    const a = await instance(prefix);
+    const b = await instance(prefix);
+    const e = entry();
+    const loaded = await a.cache.getOrLoad(e, loader(value(6)));
+    expect(a.cache.serialized(loaded)).toBe(JSON.stringify(loaded));
+    // Read back from Redis into another instance's memory: its JSON is its own value's.
+    await stored(prefix, e);
+    const fromRedis = await b.cache.getOrLoad(e, loader(value(99)));
+    expect(b.count("redis:hit")).toBe(1);
+    expect(b.cache.serialized(fromRedis)).toBe(JSON.stringify(fromRedis));
+    // A value the cache does not hold (a copy, or a cache with no tier 1) has none.
+    expect(a.cache.serialized({ ...loaded })).toBeUndefined();
+    const noTier = createCache({});
+    expect(noTier.serialized(await noTier.getOrLoad(entry(), loader(value(7))))).toBeUndefined();
+  });
+
+  it("without Redis, keeps entries past maxStaleMs only when it is the only instance", async () => {
+    const memory = { maxStaleMs: 250, maxEntries: 100, maxBytes: 100_000 };
+    const alone = buildCache({ prefix: "alone:", memory: { ...memory, alone: true } });
+    const shared = buildCache({ prefix: "shared:", memory: { ...memory, alone: false } });
+    const e = entry();
+    await alone.getOrLoad(e, loader(value(1)));
+    await shared.getOrLoad(e, loader(value(1)));
+    // One of several: its copy goes once another instance's write could have made it stale.
+    const sharedLoads = loader(value(2));
+    await until(async () => (await shared.getOrLoad(e, sharedLoads)).n === 2);
+    // Alone, only its own writes change the data: the copy stays for the class TTL.
+    const aloneLoads = loader(value(2));
+    expect(await alone.getOrLoad(e, aloneLoads)).toEqual(value(1));
+    expect(aloneLoads.calls).toBe(0);
+    await alone.invalidate(e.scopes);
+    expect(await alone.getOrLoad(e, aloneLoads)).toEqual(value(2));
   });
 
   it("calls the loader once for 100 concurrent misses on one key", async () => {

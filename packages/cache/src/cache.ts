@@ -59,6 +59,18 @@ export function createCache(deps: CacheDeps) {
   const inFlight = new Map<string, Flight>();
   /** Redis writes not awaited by the reads that made them. */
   const storing = new Set<Promise<void>>();
+  /**
+   * The JSON of each value tier 1 holds, so a hit served over HTTP is written as these bytes
+   * instead of being serialized again on every read. Keyed by the value itself: a procedure
+   * that returns the cached value as it is gets its bytes; one that shapes it per caller
+   * returns a new object, and is serialized as usual.
+   */
+  const jsonOf = new WeakMap<object, string>();
+  function keep<T>(entry: CacheEntry<NonNullable<T>>, value: T, json: string) {
+    if (!memory) return;
+    memory.set(entry.key, value, json.length, entry.scopes, entry.ttl);
+    if (typeof value === "object" && value !== null) jsonOf.set(value, json);
+  }
 
   /**
    * Drops local copies and marks running loads stale, so a read after a write reloads: a load
@@ -123,7 +135,7 @@ export function createCache(deps: CacheDeps) {
         const value = found.raw === null ? undefined : fromRedis(entry, found.raw, generations);
         observer?.lookup("redis", entry.ttl, value !== undefined);
         if (value !== undefined) {
-          if (!flight.stale) memory?.set(entry.key, value, found.raw?.length ?? 0, entry.scopes);
+          if (!flight.stale && memory) keep(entry, value, JSON.stringify(value));
           return value as T;
         }
       } catch {
@@ -137,7 +149,7 @@ export function createCache(deps: CacheDeps) {
     if (value === null || value === undefined || flight.stale) return value;
 
     const json = JSON.stringify(value);
-    memory?.set(entry.key, value, json.length, entry.scopes);
+    keep(entry, value, json);
     if (shared && generations) {
       // Not awaited: the caller has its answer; other instances find it once Redis has it.
       const stored = shared
@@ -178,6 +190,11 @@ export function createCache(deps: CacheDeps) {
       const running = inFlight.get(entry.key);
       if (running) return running.promise as Promise<T>;
       return run(entry, load);
+    },
+
+    /** What the value serializes to, when it is one tier 1 holds; undefined otherwise. */
+    serialized(value: unknown): string | undefined {
+      return typeof value === "object" && value !== null ? jsonOf.get(value) : undefined;
     },
 
     /** Waits for the Redis writes still in flight: what was loaded is then shared. */

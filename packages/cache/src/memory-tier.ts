@@ -1,4 +1,5 @@
 import { LRUCache } from "lru-cache";
+import type { TtlClass } from "./ttl";
 
 interface MemoryEntry {
   value: unknown;
@@ -11,10 +12,10 @@ export interface MemoryTierOptions {
   maxEntries: number;
   maxBytes: number;
   /**
-   * Without Redis, short: the only way an instance learns of another's writes. With Redis,
-   * long: the invalidation log tells it (sync.ts).
+   * How long an entry of a class may stay (cache.ts picks: long when the invalidation log or
+   * being the only instance tells tier 1 of every write, short when nothing would).
    */
-  ttlMs: number;
+  ttlMs: (ttl: TtlClass) => number;
 }
 
 /**
@@ -28,7 +29,8 @@ export function createMemoryTier(options: MemoryTierOptions) {
     max: options.maxEntries,
     maxSize: options.maxBytes,
     sizeCalculation: (entry) => Math.max(1, entry.size),
-    ttl: options.ttlMs,
+    // Every entry is set with its own TTL; this only turns TTL tracking on.
+    ttl: 1,
     dispose: (entry, key) => {
       for (const scope of entry.scopes) {
         const keys = byScope.get(scope);
@@ -42,10 +44,10 @@ export function createMemoryTier(options: MemoryTierOptions) {
     get(key: string): unknown {
       return lru.get(key)?.value;
     },
-    set(key: string, value: unknown, size: number, scopes: readonly string[]) {
+    set(key: string, value: unknown, size: number, scopes: readonly string[], ttl: TtlClass) {
       // Larger than the whole tier: keep it out rather than evict everything for it.
       if (size > options.maxBytes) return;
-      lru.set(key, { value, size, scopes });
+      lru.set(key, { value, size, scopes }, { ttl: options.ttlMs(ttl) });
       for (const scope of scopes) {
         let keys = byScope.get(scope);
         if (!keys) {

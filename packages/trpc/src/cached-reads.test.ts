@@ -23,7 +23,7 @@ beforeEach(async () => {
   await redis.command(["flushall"]);
   runtime = createTestRuntime(database, {
     cache: {
-      memory: { maxStaleMs: 60_000, maxEntries: 1_000, maxBytes: 10_000_000 },
+      memory: { maxStaleMs: 60_000, maxEntries: 1_000, maxBytes: 10_000_000, alone: false },
       redis: { url: redis.restUrl, token: redis.token, timeoutMs: 2_000 },
     },
   });

@@ -37,6 +37,10 @@ export const cacheEnv = z.object({
   CACHE_MAX_STALE_MS: z.coerce.number().int().min(250).max(60_000).default(5_000),
   CACHE_MEMORY_MAX_ENTRIES: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
   CACHE_MEMORY_MAX_MB: z.coerce.number().int().min(1).max(4_096).default(64),
+  // `single`: this is the only api instance and every write goes through it, so without Redis
+  // tier 1 may keep entries for their class TTL. `several` (the safe default): without Redis,
+  // an entry lives only CACHE_MAX_STALE_MS, since another instance's write would not reach it.
+  API_INSTANCES: z.enum(["single", "several"]).default("several"),
 });
 
 export function otelEnv(serviceName: string) {
@@ -75,6 +79,7 @@ export function memoryFromEnv(env: z.infer<typeof cacheEnv>): CacheSettings["mem
     maxStaleMs: env.CACHE_MAX_STALE_MS,
     maxEntries: env.CACHE_MEMORY_MAX_ENTRIES,
     maxBytes: env.CACHE_MEMORY_MAX_MB * 1024 * 1024,
+    alone: env.API_INSTANCES === "single",
   };
 }
 

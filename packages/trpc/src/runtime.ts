@@ -94,6 +94,8 @@ export function createRuntime(config: RuntimeConfig) {
     log,
     metrics,
     createContext,
+    /** JSON of a procedure's answer: the bytes tier 1 keeps for it, or a fresh serialization. */
+    serialize: (data: unknown) => cache.serialized(data) ?? JSON.stringify(data),
     /** Calls procedures in process, as `request`. */
     caller: (request: RequestInfo) => createCaller(createContext(request)),
     /**

@@ -23,7 +23,7 @@ beforeAll(async () => {
   // Redis alone.
   api = createTestRuntime(database, {
     cache: {
-      memory: { maxStaleMs: 5_000, maxEntries: 1_000, maxBytes: 10_000_000 },
+      memory: { maxStaleMs: 5_000, maxEntries: 1_000, maxBytes: 10_000_000, alone: false },
       redis: shared,
     },
   });

@@ -117,6 +117,8 @@ const apiUrl = `http://127.0.0.1:${env.API_PORT}`;
 const shared = { DATABASE_URL: databaseUrl, NODE_ENV: "development" };
 run("api", "@brisk/api", {
   ...shared,
+  // One api, and the dashboard writes through it: tier 1 keeps entries without Redis too.
+  API_INSTANCES: "single",
   PORT: String(env.API_PORT),
   MIGRATE_ON_START: "false",
 });

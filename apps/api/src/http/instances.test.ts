@@ -17,7 +17,7 @@ beforeAll(async () => {
   await seed(database.handle.sql, { users: 30, postsPerUser: 5, demo: true });
   redis = await startTestRedis();
   const cache = {
-    memory: { maxStaleMs: MAX_STALE_MS, maxEntries: 1_000, maxBytes: 10_000_000 },
+    memory: { maxStaleMs: MAX_STALE_MS, maxEntries: 1_000, maxBytes: 10_000_000, alone: false },
     // Generous: a test machine under load must not turn a slow answer into a miss.
     redis: { url: redis.restUrl, token: redis.token, timeoutMs: 2_000 },
   };

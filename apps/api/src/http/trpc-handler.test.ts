@@ -233,6 +233,36 @@ describe("Brisk's tRPC handler against tRPC's own", () => {
     expect(ourAnswer).toEqual(theirAnswer);
   });
 
+  it("writes a cached answer's kept bytes: the same body tRPC serializes", async () => {
+    const cached = createTestRuntime(database, {
+      cache: { memory: { maxStaleMs: 60_000, maxEntries: 100, maxBytes: 1_000_000, alone: true } },
+    });
+    const route = createTrpcRoute({
+      router,
+      createContext: cached.createContext,
+      log: cached.log,
+      serialize: cached.serialize,
+    });
+    const server = http.createServer((req, res) => {
+      res.setHeader("x-request-id", "corpus");
+      runInRequestScope(() => route.handle(req, res));
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      for (const path of [`users.byId?input=${q({ id: 3 })}`, "tags.list", "users.list"]) {
+        const probe = { name: path, path };
+        const expected = await send(theirs, probe);
+        // The first answer is loaded and kept; the second is tier 1's bytes.
+        expect(await send(base, probe)).toEqual(expected);
+        expect(await send(base, probe)).toEqual(expected);
+      }
+    } finally {
+      await cached.close();
+    }
+  });
+
   it("answers JSON, not an echo of the cause, for an unexpected error", async () => {
     const answer = await send(ours, { name: "", path: "probe.crashes" });
     expect(answer.status).toBe(500);
