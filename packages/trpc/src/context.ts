@@ -1,7 +1,7 @@
 import type { Cache } from "@brisk/cache";
 import type { Database } from "@brisk/db";
 import { createLoaders, type Loaders } from "./loaders";
-import type { Logger } from "./logger";
+import { type Logger, type RequestLog, requestLog } from "./logger";
 import type { RequestInfo } from "./request";
 import type { Metrics } from "./telemetry/metrics";
 import type { OpsSeries } from "./telemetry/ops-series";
@@ -19,7 +19,7 @@ export interface Context {
   /** Read-through cache for hot answers; writes invalidate it after they commit. */
   cache: Cache;
   /** The process's logger, bound to this request's id. */
-  log: Logger;
+  log: RequestLog;
   /** Headers and cookies of the request, and what the procedure adds to the response. */
   request: RequestInfo;
   /** Batched lookups by id, fresh for this request. */
@@ -34,13 +34,18 @@ export interface Context {
 }
 
 /** The process-wide parts of every context; only the runtime builds one. */
-type ContextDeps = Omit<Context, "request" | "loaders">;
+type ContextDeps = Omit<Context, "request" | "loaders" | "log"> & { log: Logger };
 
 export function createContextFactory(deps: ContextDeps) {
   return (request: RequestInfo): Context => ({
-    ...deps,
+    db: deps.db,
+    cache: deps.cache,
+    log: requestLog(deps.log, request.id),
     request,
     loaders: createLoaders(deps.db),
-    log: deps.log.child({ reqId: request.id }),
+    requestTimeoutMs: deps.requestTimeoutMs,
+    exposeErrors: deps.exposeErrors,
+    metrics: deps.metrics,
+    ops: deps.ops,
   });
 }

@@ -8,6 +8,6 @@ export { nextRequest, nodeRequest, type RequestInfo, requestId } from "./request
 export { type AppRouter, appRouter, createCaller } from "./router";
 export { createRuntime, type Runtime, type RuntimeConfig } from "./runtime";
 export { RecentTraces } from "./telemetry/recent-traces";
-export { runInRequestScope, serverTiming } from "./telemetry/request-scope";
+export { serverTiming, withRequestTiming } from "./telemetry/request-scope";
 export { startTracing, tracer } from "./telemetry/tracing";
 export { RETRY_AFTER_S } from "./unavailable";

@@ -1,4 +1,4 @@
-import { SpanKind } from "@opentelemetry/api";
+import { context, SpanKind, trace } from "@opentelemetry/api";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { z } from "zod";
@@ -43,63 +43,55 @@ const t = initTRPC.context<Context>().create({
 });
 
 /**
- * Every call gets its own deadline. When it passes, the client hears 503 at once, unless a
- * write is already committing, whose real outcome is awaited instead. A database that
- * cannot serve (down, restarting, out of connections) is a 503 too, never a 500.
+ * One layer around every call (tRPC copies a call's options at each middleware, so one does
+ * the work of three), outermost to innermost:
+ * - a span named `trpc <path>` with OTel's RPC attributes, made the active one only when it
+ *   is recorded (an unsampled call has nothing to parent), ended whatever happens;
+ * - its metrics, so a call cut by its deadline is counted with its 503;
+ * - its deadline: when it passes, the client hears 503 at once, unless a write is already
+ *   committing, whose real outcome is awaited instead. A database that cannot serve (down,
+ *   restarting, out of connections) is a 503 too, never a 500.
  */
-const withDeadline = t.middleware(async ({ ctx, type, next }) => {
+const withCall = t.middleware(async ({ ctx, path, type, next }) => {
+  const span = tracer().startSpan(`trpc ${path}`, {
+    kind: SpanKind.SERVER,
+    attributes: {
+      "rpc.system": "trpc",
+      "rpc.service": "brisk",
+      "rpc.method": path,
+      "rpc.trpc.type": type,
+    },
+  });
+  const finished = ctx.metrics?.procedureStarted(path, type);
   const deadline = new Deadline(ctx.requestTimeoutMs);
   const kind = type === "mutation" ? "mutation" : "query";
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<"expired">((resolve) => {
     timer = setTimeout(() => resolve("expired"), deadline.budgetMs);
   });
-  const call = next({ ctx: { deadline } });
+  const settle = (error?: TRPCError) => {
+    clearTimeout(timer);
+    finished?.(error ? getHTTPStatusCodeFromError(error) : 200);
+    if (error) failSpan(span, error.code, error.message);
+    span.end();
+    return error;
+  };
+
+  // tRPC turns whatever the layers below throw into a failed result: `call` never rejects.
+  const call = span.isRecording()
+    ? context.with(trace.setSpan(context.active(), span), () => next({ ctx: { deadline } }))
+    : next({ ctx: { deadline } });
   const first = await Promise.race([call, expired]);
-  clearTimeout(timer);
-  if (first === "expired" && deadline.claimExpiry()) throw unavailable(kind);
+  if (first === "expired" && deadline.claimExpiry()) throw settle(unavailable(kind));
   const result = await call;
-  if (!result.ok && isDatabaseUnavailable(result.error)) throw unavailable(kind, result.error);
-  return result;
-});
-
-/**
- * A span per procedure call, named `trpc <path>` with OTel's RPC attributes, ended whatever
- * happens: the call's result (an error included) always comes back through `next()`.
- */
-const withSpan = t.middleware(({ path, type, next }) =>
-  tracer().startActiveSpan(
-    `trpc ${path}`,
-    {
-      kind: SpanKind.SERVER,
-      attributes: {
-        "rpc.system": "trpc",
-        "rpc.service": "brisk",
-        "rpc.method": path,
-        "rpc.trpc.type": type,
-      },
-    },
-    async (span) => {
-      try {
-        const result = await next();
-        if (!result.ok) failSpan(span, result.error.code, result.error.message);
-        return result;
-      } finally {
-        span.end();
-      }
-    },
-  ),
-);
-
-/** Outermost but for the span, so a call cut by its deadline is counted with its 503. */
-const withMetrics = t.middleware(async ({ ctx, path, type, next }) => {
-  const finished = ctx.metrics?.procedureStarted(path, type);
-  const result = await next();
-  finished?.(result.ok ? 200 : getHTTPStatusCodeFromError(result.error));
+  if (!result.ok && isDatabaseUnavailable(result.error)) {
+    throw settle(unavailable(kind, result.error));
+  }
+  settle(result.ok ? undefined : result.error);
   return result;
 });
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(withSpan).use(withMetrics).use(withDeadline);
+export const publicProcedure = t.procedure.use(withCall);
 export { TRPCError };

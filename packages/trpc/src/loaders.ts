@@ -14,9 +14,21 @@ interface UserByIdKey {
  * A fresh set is made for each request context, so nothing is shared across requests or users.
  */
 export function createLoaders(db: Database) {
+  let userById: ReturnType<typeof userByIdLoader> | undefined;
+  return {
+    /** Behind users.byId: every lookup of one request in one statement. */
+    get userById() {
+      // Made on first use: most requests (every cache hit) never need one.
+      userById ??= userByIdLoader(db);
+      return userById;
+    },
+  };
+}
+
+function userByIdLoader(db: Database) {
   // The calls a batch serves, so its span links to each of their spans.
   const callers: Link[] = [];
-  const userById = new DataLoader<
+  const loader = new DataLoader<
     UserByIdKey,
     Awaited<ReturnType<typeof getUsersById>>[number] | null,
     string
@@ -44,13 +56,10 @@ export function createLoaders(db: Database) {
     { cacheKeyFn: (key) => `${key.id}:${key.postsLimit}` },
   );
   return {
-    /** Behind users.byId: every lookup of one request in one statement. */
-    userById: {
-      load(key: UserByIdKey) {
-        const caller = trace.getActiveSpan()?.spanContext();
-        if (caller) callers.push({ context: caller });
-        return userById.load(key);
-      },
+    load(key: UserByIdKey) {
+      const caller = trace.getActiveSpan()?.spanContext();
+      if (caller) callers.push({ context: caller });
+      return loader.load(key);
     },
   };
 }

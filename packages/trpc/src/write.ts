@@ -1,7 +1,7 @@
 import type { Database, Transaction } from "@brisk/db";
 import { sql } from "drizzle-orm";
 import type { Deadline } from "./deadline";
-import type { Logger } from "./logger";
+import type { RequestLog } from "./logger";
 import { unavailable } from "./unavailable";
 
 /** Something a write wants done once it has committed, and never if it has not. */
@@ -17,7 +17,7 @@ type Effect = () => unknown;
  * effect that fails is logged: the write has happened, and the client is told so.
  */
 export async function writeWithin<T>(
-  ctx: { db: Database; deadline: Deadline; log: Logger },
+  ctx: { db: Database; deadline: Deadline; log: RequestLog },
   work: (tx: Transaction, afterCommit: (effect: Effect) => void) => Promise<T>,
 ): Promise<T> {
   const effects: Effect[] = [];

@@ -4,8 +4,8 @@ import {
   type Logger,
   type RequestInfo,
   requestId,
-  runInRequestScope,
   tracer,
+  withRequestTiming,
 } from "@brisk/trpc";
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
 import type { AnyRouter } from "@trpc/server";
@@ -88,9 +88,7 @@ export function createApiServer(deps: ServerDeps) {
         "request",
       );
     });
-    context.with(trace.setSpan(parent, span), () =>
-      runInRequestScope(() => route.handle(req, res)),
-    );
+    context.with(withRequestTiming(trace.setSpan(parent, span)), () => route.handle(req, res));
   }
 
   const server = http.createServer((req, res) => {

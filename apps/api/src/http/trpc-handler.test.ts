@@ -1,7 +1,7 @@
 import http from "node:http";
 import { seed } from "@brisk/db/seed";
 import { useTestDatabase } from "@brisk/db/testing/database";
-import { appRouter, runInRequestScope } from "@brisk/trpc";
+import { appRouter } from "@brisk/trpc";
 import { createTestRuntime, createTRPCRouter, publicProcedure } from "@brisk/trpc/testing";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -73,7 +73,7 @@ beforeAll(async () => {
   const listen = async (handler: typeof route.handle) => {
     const server = http.createServer((req, res) => {
       res.setHeader("x-request-id", "corpus");
-      runInRequestScope(() => handler(req, res));
+      handler(req, res);
     });
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -245,7 +245,7 @@ describe("Brisk's tRPC handler against tRPC's own", () => {
     });
     const server = http.createServer((req, res) => {
       res.setHeader("x-request-id", "corpus");
-      runInRequestScope(() => route.handle(req, res));
+      route.handle(req, res);
     });
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

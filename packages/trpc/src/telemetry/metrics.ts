@@ -181,9 +181,21 @@ export function createMetrics(options: {
     },
   });
 
+  // Label sets resolved once (prom-client hashes the labels on every call otherwise): the
+  // cache's are few and fixed, a procedure's are made on its first call.
+  const lookups = new Map<string, Counter.Internal>();
+  const lookupCounter = (tier: string, ttl: string, hit: boolean) => {
+    const key = `${tier}:${ttl}:${hit}`;
+    let child = lookups.get(key);
+    if (!child) {
+      child = cacheLookups.labels({ tier, class: ttl, result: hit ? "hit" : "miss" });
+      lookups.set(key, child);
+    }
+    return child;
+  };
   const cache: CacheObserver = {
     lookup(tier, ttl, hit) {
-      cacheLookups.inc({ tier, class: ttl, result: hit ? "hit" : "miss" });
+      lookupCounter(tier, ttl, hit).inc();
     },
     loaded(ttl, seconds) {
       cacheLoadDuration.observe({ class: ttl }, seconds);
@@ -197,17 +209,43 @@ export function createMetrics(options: {
     },
   };
 
+  interface ProcedureSeries {
+    duration: Histogram.Internal<"procedure" | "type">;
+    inFlight: Gauge.Internal<"procedure">;
+    byStatus: Map<number, Counter.Internal>;
+  }
+  const procedures = new Map<string, ProcedureSeries>();
+  const seriesOf = (procedure: string, type: string) => {
+    const key = `${type}:${procedure}`;
+    let series = procedures.get(key);
+    if (!series) {
+      series = {
+        duration: rpcDuration.labels({ procedure, type }),
+        inFlight: rpcInFlight.labels({ procedure }),
+        byStatus: new Map(),
+      };
+      procedures.set(key, series);
+    }
+    return series;
+  };
+
   return {
     registry,
     cache,
     /** Starts timing one procedure call; the returned function records its outcome. */
     procedureStarted(procedure: string, type: string) {
-      const stopTimer = rpcDuration.startTimer({ procedure, type });
-      rpcInFlight.inc({ procedure });
+      const series = seriesOf(procedure, type);
+      const started = performance.now();
+      series.inFlight.inc();
       return (status: number) => {
-        stopTimer();
-        rpcInFlight.dec({ procedure });
-        rpcRequests.inc({ procedure, type, status: String(status) });
+        series.duration.observe((performance.now() - started) / 1000);
+        series.inFlight.dec();
+        let counter = series.byStatus.get(status);
+        if (!counter) {
+          counter = rpcRequests.labels({ procedure, type, status: String(status) });
+          series.byStatus.set(status, counter);
+        }
+        counter.inc();
       };
     },
     statementFinished(seconds: number, ok: boolean) {

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from "node:async_hooks";
+import { context, createContextKey } from "@opentelemetry/api";
 
 interface RequestTiming {
   startedAt: number;
@@ -6,21 +6,29 @@ interface RequestTiming {
 }
 
 // Per HTTP request: statements add their time here, and the response's Server-Timing reads it.
-const scope = new AsyncLocalStorage<RequestTiming>();
+// It rides in the OpenTelemetry context the request's span is already carried in, so a
+// request costs one context scope, not two. With telemetry off there is no context manager:
+// no timing, as there are no statement timings to add up either.
+const TIMING = createContextKey("brisk.request-timing");
 
-export function runInRequestScope<T>(work: () => T): T {
-  return scope.run({ startedAt: performance.now(), dbSeconds: 0 }, work);
+/** `parent` (the request's span context) with a fresh timing for this request. */
+export function withRequestTiming(parent: ReturnType<typeof context.active>) {
+  return parent.setValue(TIMING, { startedAt: performance.now(), dbSeconds: 0 });
+}
+
+function timing() {
+  return context.active().getValue(TIMING) as RequestTiming | undefined;
 }
 
 export function addDatabaseTime(seconds: number) {
-  const timing = scope.getStore();
-  if (timing) timing.dbSeconds += seconds;
+  const current = timing();
+  if (current) current.dbSeconds += seconds;
 }
 
 /** `db;dur=12.3, total;dur=45.6` (milliseconds), for the Server-Timing header. */
 export function serverTiming(): string | undefined {
-  const timing = scope.getStore();
-  if (!timing) return undefined;
-  const total = performance.now() - timing.startedAt;
-  return `db;dur=${(timing.dbSeconds * 1000).toFixed(1)}, total;dur=${total.toFixed(1)}`;
+  const current = timing();
+  if (!current) return undefined;
+  const total = performance.now() - current.startedAt;
+  return `db;dur=${(current.dbSeconds * 1000).toFixed(1)}, total;dur=${total.toFixed(1)}`;
 }
