@@ -31,6 +31,8 @@ const envSchema = requireRedisPair(
     TELEMETRY: z.enum(["on", "off"]).default("on"),
     // Traces at least this slow are kept in memory for the Ops page.
     SLOW_TRACE_MS: z.coerce.number().int().min(0).max(60_000).default(100),
+    // Share of requests that write an access log line (errors are logged whatever it is).
+    ACCESS_LOG_SAMPLE: z.coerce.number().min(0).max(1).default(1),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     MIGRATE_ON_START: z
       .enum(["true", "false"])

@@ -60,6 +60,7 @@ const api = createApiServer({
   createContext: runtime.createContext,
   serialize: runtime.serialize,
   log,
+  accessLogSample: env.ACCESS_LOG_SAMPLE,
   readiness: { sql: runtime.db.sql, isWarm: () => warm },
 });
 const port = await api.listen(env.PORT, env.HOST);

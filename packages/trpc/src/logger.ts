@@ -3,7 +3,11 @@ import pino from "pino";
 
 export type Logger = pino.Logger;
 
-/** JSON lines to stdout, or to `destination` (tests read what was logged). */
+/**
+ * JSON lines to stdout, or to `destination` (tests read what was logged). Stdout is written
+ * asynchronously (pino's async destination, flushed when the process exits), so a log line
+ * never holds up a request on a slow terminal or pipe.
+ */
 export function createLogger(
   level: string,
   name: string,
@@ -23,7 +27,7 @@ export function createLogger(
       return { traceId, spanId };
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
 }
 
 /** What procedures log through: a request's lines, each with its id. */

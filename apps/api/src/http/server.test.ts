@@ -36,6 +36,7 @@ afterEach(async () => {
 
 interface StartOptions {
   exposeErrors?: boolean;
+  accessLogSample?: number;
   /** Receives every log line, as written. */
   logLines?: Record<string, unknown>[];
   inngest?: ServerDeps["inngest"];
@@ -58,6 +59,7 @@ async function start(options: StartOptions = {}) {
     log: runtime.log,
     readiness: { sql: runtime.db.sql, isWarm: () => true },
     inngest: options.inngest,
+    accessLogSample: options.accessLogSample,
   });
   await runtime.db.warm();
   const port = await api.listen(0, "127.0.0.1");
@@ -157,6 +159,17 @@ describe("api server", () => {
       reqId: "log-test",
       err: { message: "password=hunter2 leaked from a driver" },
     });
+  });
+
+  it("samples access lines when asked to, but always logs a failed request", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const { base } = await start({ logLines: lines, accessLogSample: 0 });
+    await fetch(`${base}/trpc/tags.list`, { headers: { "x-request-id": "sampled-out" } });
+    await fetch(`${base}/trpc/boom`, { headers: { "x-request-id": "failed" } });
+    await expect
+      .poll(() => lines.find((l) => l.msg === "request"))
+      .toMatchObject({ reqId: "failed", status: 500 });
+    expect(lines.filter((l) => l.msg === "request").map((l) => l.reqId)).toEqual(["failed"]);
   });
 
   it("answers a JSON 404 outside its routes, and a 405 for a method a route does not take", async () => {

@@ -22,9 +22,12 @@ export interface ServerDeps {
   readiness: Omit<Readiness, "isDraining">;
   /** Inngest's serve endpoint, mounted at /api/inngest once background jobs exist. */
   inngest?: Handler | undefined;
+  /** Share of requests logged with an access line (1: all); failures are always logged. */
+  accessLogSample?: number | undefined;
 }
 
 export function createApiServer(deps: ServerDeps) {
+  const accessLogSample = deps.accessLogSample ?? 1;
   let draining = false;
   let inFlight = 0;
   let idle: (() => void) | null = null;
@@ -76,6 +79,7 @@ export function createApiServer(deps: ServerDeps) {
       if (inFlight === 0) idle?.();
       span.setAttribute("http.response.status_code", res.statusCode);
       span.end();
+      if (res.statusCode < 500 && Math.random() >= accessLogSample) return;
       deps.log.info(
         {
           reqId: res.getHeader("x-request-id"),
