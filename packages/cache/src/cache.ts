@@ -57,8 +57,6 @@ export function createCache(deps: CacheDeps) {
   const { memory, redis, observer } = deps;
   const random = deps.random ?? Math.random;
   const inFlight = new Map<string, Flight>();
-  /** Redis writes not awaited by the reads that made them. */
-  const storing = new Set<Promise<void>>();
   /**
    * The JSON of each value tier 1 holds, so a hit served over HTTP is written as these bytes
    * instead of being serialized again on every read. Keyed by the value itself: a procedure
@@ -150,13 +148,9 @@ export function createCache(deps: CacheDeps) {
 
     const json = JSON.stringify(value);
     keep(entry, value, json);
+    // Queued, not awaited: the caller has its answer; other instances find it once stored.
     if (shared && generations) {
-      // Not awaited: the caller has its answer; other instances find it once Redis has it.
-      const stored = shared
-        .store(entry.key, envelope(generations, json), jitteredTtlSeconds(entry.ttl, random))
-        .catch(() => {})
-        .finally(() => storing.delete(stored));
-      storing.add(stored);
+      shared.store(entry.key, envelope(generations, json), jitteredTtlSeconds(entry.ttl, random));
     }
     return value;
   }
@@ -197,9 +191,9 @@ export function createCache(deps: CacheDeps) {
       return typeof value === "object" && value !== null ? jsonOf.get(value) : undefined;
     },
 
-    /** Waits for the Redis writes still in flight: what was loaded is then shared. */
+    /** Waits for the Redis writes still queued: what was loaded is then shared. */
     async flush() {
-      await Promise.all(storing);
+      await redis?.stored();
     },
 
     /**

@@ -1,8 +1,12 @@
 import type { TtlClass } from "./ttl";
 
 export type CacheTier = "memory" | "redis";
-/** `refused`: the breaker was open, so the command was never sent. */
-export type RedisOutcome = "ok" | "error" | "timeout" | "refused";
+/**
+ * `refused`: the breaker was open, so the command was never sent. `shed`: Redis was busy
+ * enough that the command was not sent at all (a lookup that would queue behind hundreds
+ * of others, a store the full queue had no room for): load, not failure.
+ */
+export type RedisOutcome = "ok" | "error" | "timeout" | "refused" | "shed";
 
 /** What the cache reports as it works; the runtime's metrics implement it. */
 export interface CacheObserver {

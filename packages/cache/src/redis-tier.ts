@@ -25,6 +25,18 @@ export type Changes = { seq: number; scopes: string[] } | { seq: number; reset: 
 // Generation counters outlive every entry that could carry them.
 const GENERATION_TTL_SECONDS = 2 * TTL_SECONDS.reference;
 const RETRY_PENDING_MS = 1_000;
+/**
+ * Lookups waiting on Redis past which another one is not sent: it would only queue behind
+ * them and time out, and a burst of those opens the breaker for everyone.
+ */
+const MAX_LOOKUPS_IN_FLIGHT = 256;
+/** Stores go in pipelines of this many, this many pipelines at a time, off the request path. */
+const STORE_BATCH = 100;
+const STORES_IN_FLIGHT = 2;
+/** Stores waiting past this are dropped, oldest first: a lost store is a later miss. */
+const STORE_QUEUE_LIMIT = 5_000;
+/** A store holds up no request, so it may wait far longer than a lookup. */
+const STORE_TIMEOUT_MS = 2_000;
 /** Invalidations kept in the log; an instance further behind drops its whole tier 1. */
 const LOG_LENGTH = 1_000;
 
@@ -78,7 +90,20 @@ export function createRedisTier(options: RedisTierOptions) {
     retry: { retries: 0 },
     signal: () => AbortSignal.timeout(options.timeoutMs),
   });
+  // The same Redis for stores, with their longer timeout.
+  const writer = new Redis({
+    url: options.url,
+    token: options.token,
+    enableTelemetry: false,
+    automaticDeserialization: false,
+    retry: { retries: 0 },
+    signal: () => AbortSignal.timeout(Math.max(options.timeoutMs, STORE_TIMEOUT_MS)),
+  });
   const breaker = createBreaker({ failureThreshold: 5, cooldownMs: 2_000 });
+  let lookupsInFlight = 0;
+  const queuedStores = new Map<string, { raw: string; ttlSeconds: number }>();
+  let storesInFlight = 0;
+  const whenStored: (() => void)[] = [];
   const pending = new Set<string>();
   let retryTimer: NodeJS.Timeout | undefined;
 
@@ -89,11 +114,16 @@ export function createRedisTier(options: RedisTierOptions) {
   const invalidate = redis.createScript<number>(INVALIDATE);
   const changes = redis.createScript<[number, ...string[]]>(CHANGES);
 
-  async function command<T>(name: string, run: () => Promise<T>): Promise<T> {
+  /**
+   * A command on a request's path, through the breaker. Stores go around it (`guarded`
+   * false): they hold up no request, a few at a time, and their slowness under a burst is not
+   * a sign that Redis is down.
+   */
+  async function command<T>(name: string, run: () => Promise<T>, guarded = true): Promise<T> {
     const started = performance.now();
     let outcome: RedisOutcome = "ok";
     try {
-      return await breaker.execute(run);
+      return await (guarded ? breaker.execute(run) : run());
     } catch (error) {
       if (isRefusal(error)) outcome = "refused";
       else outcome = (error as Error).name === "TimeoutError" ? "timeout" : "error";
@@ -111,6 +141,39 @@ export function createRedisTier(options: RedisTierOptions) {
         [JSON.stringify(scopes), String(GENERATION_TTL_SECONDS), String(LOG_LENGTH)],
       ),
     );
+  }
+
+  /** Writes queued stores, a pipeline at a time, until the queue is empty. */
+  function writeStores() {
+    while (storesInFlight < STORES_IN_FLIGHT && queuedStores.size > 0) {
+      const batch: [string, { raw: string; ttlSeconds: number }][] = [];
+      for (const queued of queuedStores) {
+        batch.push(queued);
+        if (batch.length === STORE_BATCH) break;
+      }
+      for (const [key] of batch) queuedStores.delete(key);
+      storesInFlight++;
+      command(
+        "store",
+        () => {
+          const pipeline = writer.pipeline();
+          for (const [key, { raw, ttlSeconds }] of batch) {
+            pipeline.set(entryKey(key), raw, { ex: ttlSeconds });
+          }
+          return pipeline.exec();
+        },
+        false,
+      )
+        // A store that fails is only a later miss.
+        .catch(() => {})
+        .finally(() => {
+          storesInFlight--;
+          writeStores();
+          if (storesInFlight === 0 && queuedStores.size === 0) {
+            for (const resolve of whenStored.splice(0)) resolve();
+          }
+        });
+    }
   }
 
   function scheduleRetry() {
@@ -142,9 +205,16 @@ export function createRedisTier(options: RedisTierOptions) {
     },
     /** One round trip: the entry and its scopes' generations. Throws when Redis is unusable. */
     async lookup(key: string, scopes: readonly string[]): Promise<RedisLookup> {
+      if (lookupsInFlight >= MAX_LOOKUPS_IN_FLIGHT) {
+        options.observer?.redisCommand("mget", 0, "shed");
+        throw new Error("redis busy: lookup shed");
+      }
+      lookupsInFlight++;
       const values = await command("mget", () =>
         redis.mget<(string | null)[]>(entryKey(key), ...scopes.map(generationKey)),
-      );
+      ).finally(() => {
+        lookupsInFlight--;
+      });
       return {
         raw: values[0] ?? null,
         generations: values.slice(1).map((v) => (v === null ? 0 : Number(v))),
@@ -159,8 +229,24 @@ export function createRedisTier(options: RedisTierOptions) {
       if (entries[0] === "reset") return { seq: next, reset: true };
       return { seq: next, scopes: entries.flatMap((entry) => JSON.parse(entry) as string[]) };
     },
-    async store(key: string, raw: string, ttlSeconds: number) {
-      await command("set", () => redis.set(entryKey(key), raw, { ex: ttlSeconds }));
+    /**
+     * Queues an entry for Redis; queued stores go out in pipelines, a few at a time, so a
+     * burst of misses is written as fast as Redis takes it rather than timing out together.
+     */
+    store(key: string, raw: string, ttlSeconds: number) {
+      queuedStores.delete(key);
+      queuedStores.set(key, { raw, ttlSeconds });
+      if (queuedStores.size > STORE_QUEUE_LIMIT) {
+        const oldest = queuedStores.keys().next().value as string;
+        queuedStores.delete(oldest);
+        options.observer?.redisCommand("store", 0, "shed");
+      }
+      writeStores();
+    },
+    /** Resolves once every queued store has been written (or given up on). */
+    stored(): Promise<void> {
+      if (storesInFlight === 0 && queuedStores.size === 0) return Promise.resolve();
+      return new Promise((resolve) => whenStored.push(resolve));
     },
     /** Bumps the scopes' generations; when Redis cannot be reached, owes it and retries. */
     async invalidate(scopes: readonly string[]) {

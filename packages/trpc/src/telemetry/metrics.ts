@@ -144,6 +144,12 @@ export function createMetrics(options: {
     labelNames: ["command"] as const,
     registers: [registry],
   });
+  const redisShed = new Counter({
+    name: "brisk_cache_redis_shed_total",
+    help: "Redis commands not sent because Redis was busy: lookups past the in-flight limit, stores the full queue dropped.",
+    labelNames: ["command"] as const,
+    registers: [registry],
+  });
   const cacheStats = () => options.cacheStats?.();
   new Gauge({
     name: "brisk_cache_breaker_state",
@@ -205,6 +211,7 @@ export function createMetrics(options: {
     },
     redisCommand(command, seconds, outcome) {
       if (outcome === "refused") redisRefused.inc({ command });
+      else if (outcome === "shed") redisShed.inc({ command });
       else redisDuration.observe({ command, outcome }, seconds);
     },
   };
