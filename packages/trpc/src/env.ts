@@ -48,8 +48,9 @@ export function otelEnv(serviceName: string) {
     OTEL_SERVICE_NAME: z.string().min(1).max(100).default(serviceName),
     // Traces go over OTLP/HTTP to this collector; nothing is exported without it.
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
-    // Share of new traces sampled; a caller's decision is always followed.
-    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+    // Share of new traces recorded; a caller's decision is always followed. One in ten costs
+    // little (docs/PERFORMANCE.md) and still catches what is slow; `pnpm dev` records all.
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(0.1),
   });
 }
 

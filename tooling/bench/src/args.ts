@@ -5,10 +5,12 @@ const schema = z.object({
   duration: z.coerce.number().int().min(1).max(60).default(10),
   warmup: z.coerce.number().int().min(0).max(30).default(3),
   connections: z.coerce.number().int().min(1).max(1_000).default(32),
+  // Each database round trip this much longer for the N+1 rows (0: no such rows).
+  "db-latency-ms": z.coerce.number().min(0).max(100).default(1),
 });
 export type BenchArgs = z.infer<typeof schema>;
 
-/** `--json FILE --duration 10 --warmup 3 --connections 32`, each optional. */
+/** `--json FILE --duration 10 --warmup 3 --connections 32 --db-latency-ms 1`, each optional. */
 export function parseArgs(argv: string[]): BenchArgs {
   const raw: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {

@@ -1,56 +1,95 @@
 import { freePort } from "@brisk/db/embedded";
 import { parseArgs } from "./args";
 import { createHarness, root, rssMb, say, stop, tsx, waitReady } from "./harness";
-import { type Row, writeReport } from "./report";
+import { startLatencyRelay } from "./latency-relay";
+import { type CacheCounts, type LatencyRow, type Row, type Variant, writeReport } from "./report";
 import { measureTransformers } from "./transformer";
 import { W1_PATH, type Workload, w2Path } from "./workloads";
 
 /**
  * `pnpm bench`: the benchmark workload (docs/PERFORMANCE.md) against Brisk and, in the same
- * run on the same database, the baselines: `naive` (N+1) and `ceiling` (node:http + postgres.js, no framework).
- * `brisk` and `brisk-notel` (TELEMETRY=off, so the table shows what telemetry costs) run with
- * the cache off: the uncached path. `brisk-cached` runs W2 through both cache tiers (Redis
- * behind the Upstash bridge), against `ceiling-memory` (node:http answering from a Map).
- * Every server is its own process, started as production would and measured one at a time.
+ * run on the same database, its baselines. Brisk as production runs it (`brisk`, at the
+ * default trace sampling), with every trace recorded (`brisk-traced`) and with telemetry off
+ * (`brisk-notel`), the cache off for all three: the uncached path. `brisk-cached` reads W2
+ * through both cache tiers (Redis behind the Upstash bridge), `brisk-cached-memory` through
+ * tier 1 alone (no Redis, one instance). Baselines: `naive` (N+1), `ceiling` (node:http and
+ * postgres.js running Brisk's SQL), `ceiling-pgjson` (Postgres builds the JSON),
+ * `ceiling-memory` (node:http answering from a Map). Then W1 again, brisk and naive, through
+ * a relay that gives each database round trip `--db-latency-ms`. Every server is its own
+ * process, started as production would and measured one at a time.
  */
 const args = parseArgs(process.argv.slice(2));
-const harness = createHarness({ name: "bench", limitMs: 290_000 });
+const harness = createHarness({ name: "bench", limitMs: 540_000 });
 
-interface Variant {
-  name: Row["variant"];
+interface Server {
+  name: Variant;
   command: string[];
   env: Record<string, string>;
   workloads: Workload[];
-  /** Scrape the api's /metrics around each point, to count the SQL its requests cost. */
+  /** Scrape the api's /metrics around each point: SQL sent, and what each cache tier did. */
   scrape?: boolean;
   /** Read every W2 id once before the warm-up: the point measures reads of cached keys. */
   prime?: boolean;
+  /** Its answers are Brisk's JSON, parsed; not the same bytes (see ceiling-pgjson.ts). */
+  sameJsonParsed?: boolean;
 }
 
-/** What the api's /metrics says so far: procedure calls answered, SQL statements sent. */
-async function counts(metricsUrl: string) {
+// The priming sweep reads every user in tRPC batches of 50, at this many connections: the
+// Upstash bridge shares this machine's two cores with everything else, and at 32 connections
+// it answers past the cache's 75 ms budget (docs/PERFORMANCE.md, "Tier 2 under load").
+const PRIME_CONNECTIONS = 4;
+
+/** What the api's /metrics says so far. */
+async function counts(
+  metricsUrl: string,
+): Promise<CacheCounts & { calls: number; statements: number }> {
   const text = await (await fetch(metricsUrl)).text();
-  const sum = (prefix: string) =>
+  const sum = (prefix: string, has: string[] = []) =>
     text
       .split("\n")
-      .filter((line) => line.startsWith(prefix))
+      .filter((line) => line.startsWith(prefix) && has.every((part) => line.includes(part)))
       .reduce((total, line) => total + Number(line.split(" ").at(-1)), 0);
+  const lookups = (tier: string, result: string) =>
+    sum("brisk_cache_lookups_total{", [`tier="${tier}"`, `result="${result}"`]);
+  const commands = (command: string, outcome: string) =>
+    sum("brisk_cache_redis_command_duration_seconds_count{", [
+      `command="${command}"`,
+      `outcome="${outcome}"`,
+    ]);
   return {
     calls: sum("brisk_rpc_requests_total{"),
     statements: sum("brisk_db_statement_duration_seconds_count"),
+    memoryHits: lookups("memory", "hit"),
+    memoryMisses: lookups("memory", "miss"),
+    redisHits: lookups("redis", "hit"),
+    redisMisses: lookups("redis", "miss"),
+    redisTimeouts: commands("mget", "timeout"),
+    redisErrors: commands("mget", "error"),
+    redisRefused: sum("brisk_cache_redis_refused_total{", ['command="mget"']),
+    redisShed: sum("brisk_cache_redis_shed_total{", ['command="mget"']),
+    storesWritten: commands("store", "ok"),
+    storesFailed: commands("store", "timeout") + commands("store", "error"),
   };
 }
 
-/** Starts a variant on a free port (a fixed one may belong to someone else's server). */
-async function startServer(variant: Variant, env: Record<string, string>) {
+type Counts = Awaited<ReturnType<typeof counts>>;
+
+function difference(after: Counts, before: Counts): Counts {
+  const result = { ...after };
+  for (const key of Object.keys(after) as (keyof Counts)[]) result[key] -= before[key];
+  return result;
+}
+
+/** Starts a server on a free port (a fixed one may belong to someone else's server). */
+async function startServer(server: Server, env: Record<string, string>) {
   const [port, metricsPort] = [await freePort(), await freePort()];
-  const [command, ...rest] = variant.command;
+  const [command, ...rest] = server.command;
   const child = harness.spawn(command!, rest, {
     cwd: root,
     env: {
       ...process.env,
       ...env,
-      ...variant.env,
+      ...server.env,
       PORT: String(port),
       METRICS_PORT: String(metricsPort),
     },
@@ -67,39 +106,55 @@ async function startServer(variant: Variant, env: Record<string, string>) {
 }
 
 /** Share of a point's requests that sent no SQL (each statement charged to one request). */
-const noSql: Partial<Record<Workload, number>> = {};
+const noSql: Partial<Record<Variant, number>> = {};
+/** What each cache tier did during the priming sweep and during the measured point. */
+const cacheCounts: { variant: Variant; phase: "priming" | "point"; counts: CacheCounts }[] = [];
 
-async function runVariant(variant: Variant, env: Record<string, string>): Promise<Row[]> {
-  const { child, base, metricsUrl } = await startServer(variant, env);
+async function measure(
+  server: Server,
+  spec: { base: string; workload: Workload; connections: number },
+  child: ReturnType<typeof harness.spawn>,
+) {
+  if (args.warmup > 0) await harness.load({ ...spec, seconds: args.warmup });
+  let peak = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssMb(child.pid!));
+  }, 200);
+  const result = await harness.load({ ...spec, seconds: args.duration });
+  clearInterval(sampler);
+  if (child.exitCode !== null) throw new Error(`${server.name} exited during ${spec.workload}`);
+  peak = Math.max(peak, rssMb(child.pid!));
+  return { result, peak: Math.round(peak) };
+}
+
+async function runServer(server: Server, env: Record<string, string>): Promise<Row[]> {
+  const { child, base, metricsUrl } = await startServer(server, env);
   const rows: Row[] = [];
   try {
-    for (const workload of variant.workloads) {
-      say(`  ${variant.name} ${workload}: ${args.warmup} s warm-up, ${args.duration} s load`);
+    for (const workload of server.workloads) {
+      say(`  ${server.name} ${workload}: ${args.warmup} s warm-up, ${args.duration} s load`);
       const spec = { base, workload, connections: args.connections };
-      if (variant.prime) await harness.load({ ...spec, seconds: 0, sweep: true });
-      if (args.warmup > 0) await harness.load({ ...spec, seconds: args.warmup });
-      let peak = 0;
-      const sampler = setInterval(() => {
-        peak = Math.max(peak, rssMb(child.pid!));
-      }, 200);
-      const before = variant.scrape ? await counts(metricsUrl) : undefined;
-      const result = await harness.load({ ...spec, seconds: args.duration });
-      clearInterval(sampler);
-      if (before) {
-        const after = await counts(metricsUrl);
-        const calls = after.calls - before.calls;
-        noSql[workload] = calls > 0 ? 1 - (after.statements - before.statements) / calls : 0;
+      if (server.prime) {
+        const before = await counts(metricsUrl);
+        await harness.load({ ...spec, connections: PRIME_CONNECTIONS, seconds: 0, sweep: true });
+        const primed = difference(await counts(metricsUrl), before);
+        cacheCounts.push({ variant: server.name, phase: "priming", counts: primed });
       }
-      if (child.exitCode !== null) throw new Error(`${variant.name} exited during ${workload}`);
-      peak = Math.max(peak, rssMb(child.pid!));
+      const before = server.scrape ? await counts(metricsUrl) : undefined;
+      const { result, peak } = await measure(server, spec, child);
+      if (before) {
+        const during = difference(await counts(metricsUrl), before);
+        noSql[server.name] = during.calls > 0 ? 1 - during.statements / during.calls : 0;
+        cacheCounts.push({ variant: server.name, phase: "point", counts: during });
+      }
       rows.push({
         workload,
-        variant: variant.name,
+        variant: server.name,
         rps: Math.round(result.rps),
         p50_ms: result.p50,
         p99_ms: result.p99,
         errors: result.errors,
-        rss_mb: Math.round(peak),
+        rss_mb: peak,
       });
     }
   } finally {
@@ -108,28 +163,67 @@ async function runVariant(variant: Variant, env: Record<string, string>): Promis
   return rows;
 }
 
-/** Every variant must give the same answer, or the comparison means nothing. */
-async function checkSameAnswers(variants: Variant[], env: Record<string, string>) {
+/** Every server must give the same answer, or the comparison means nothing. */
+async function checkSameAnswers(servers: Server[], env: Record<string, string>) {
   const answers = new Map<string, string>();
-  for (const variant of variants) {
-    const { child, base } = await startServer(variant, { ...env, DB_POOL_WARM: "1" });
+  for (const server of servers) {
+    const { child, base } = await startServer(server, { ...env, DB_POOL_WARM: "1" });
     try {
       for (const p of [W1_PATH, w2Path(4242)]) {
         const workload: Workload = p === W1_PATH ? "W1" : "W2";
-        if (!variant.workloads.includes(workload)) continue;
-        // Twice: a cached variant answers the second time from its cache.
+        if (!server.workloads.includes(workload)) continue;
+        // Twice: a cached server answers the second time from its cache.
         for (let i = 0; i < 2; i++) {
           const body = await (await fetch(base + p)).text();
           const key = p.split("?")[0]!;
           const expected = answers.get(key);
-          if (expected === undefined) answers.set(key, body);
-          else if (expected !== body) throw new Error(`${variant.name} answers ${key} differently`);
+          const same = server.sameJsonParsed
+            ? expected === undefined ||
+              JSON.stringify(JSON.parse(body)) === JSON.stringify(JSON.parse(expected))
+            : expected === undefined || expected === body;
+          if (expected === undefined && !server.sameJsonParsed) answers.set(key, body);
+          if (!same) throw new Error(`${server.name} answers ${key} differently`);
         }
       }
     } finally {
       await stop(child);
     }
   }
+}
+
+/** W1, brisk and naive, with every database round trip `--db-latency-ms` longer. */
+async function runAtLatency(databaseUrl: string, env: Record<string, string>, servers: Server[]) {
+  const url = new URL(databaseUrl);
+  const relay = startLatencyRelay(
+    { host: url.hostname, port: Number(url.port) },
+    args["db-latency-ms"] / 2,
+  );
+  url.port = String(await relay.listen());
+  const rows: LatencyRow[] = [];
+  try {
+    for (const server of servers) {
+      const { child, base } = await startServer(server, { ...env, DATABASE_URL: url.toString() });
+      try {
+        for (const connections of [1, args.connections]) {
+          say(`  ${server.name} W1, ${args["db-latency-ms"]} ms round trips, ${connections} conn`);
+          const { result } = await measure(server, { base, workload: "W1", connections }, child);
+          rows.push({
+            variant: server.name,
+            connections,
+            rps: Math.round(result.rps * 10) / 10,
+            p50_ms: result.p50,
+            p99_ms: result.p99,
+            errors: result.errors,
+          });
+        }
+      } finally {
+        await stop(child);
+      }
+    }
+  } finally {
+    await relay.close();
+  }
+  return rows;
 }
 
 await harness.run(async () => {
@@ -146,12 +240,26 @@ await harness.run(async () => {
   };
   const node = process.execPath;
   const api = [node, "apps/api/dist/main.js"];
-  const variants: Variant[] = [
+  const baseline = (file: string) => [node, "--import", tsx, `tooling/bench/src/servers/${file}`];
+  const brisk: Server = {
+    name: "brisk",
+    command: api,
+    env: { TELEMETRY: "on", CACHE: "off" },
+    workloads: ["W1", "W2"],
+  };
+  const naive: Server = {
+    name: "naive",
+    command: baseline("naive.ts"),
+    env: {},
+    workloads: ["W1"],
+  };
+  const servers: Server[] = [
+    brisk,
     {
-      name: "brisk",
+      name: "brisk-traced",
       command: api,
-      env: { TELEMETRY: "on", CACHE: "off" },
-      workloads: ["W1", "W2"],
+      env: { TELEMETRY: "on", CACHE: "off", OTEL_TRACES_SAMPLER_ARG: "1" },
+      workloads: ["W2"],
     },
     {
       name: "brisk-notel",
@@ -173,30 +281,46 @@ await harness.run(async () => {
       prime: true,
     },
     {
-      name: "naive",
-      command: [node, "--import", tsx, "tooling/bench/src/servers/naive.ts"],
-      env: {},
-      workloads: ["W1"],
+      name: "brisk-cached-memory",
+      command: api,
+      env: { TELEMETRY: "on", CACHE: "on", API_INSTANCES: "single" },
+      workloads: ["W2"],
+      scrape: true,
+      prime: true,
     },
+    naive,
+    { name: "ceiling", command: baseline("ceiling.ts"), env: {}, workloads: ["W1", "W2"] },
     {
-      name: "ceiling",
-      command: [node, "--import", tsx, "tooling/bench/src/servers/ceiling.ts"],
+      name: "ceiling-pgjson",
+      command: baseline("ceiling-pgjson.ts"),
       env: {},
       workloads: ["W1", "W2"],
+      sameJsonParsed: true,
     },
     {
       name: "ceiling-memory",
-      command: [node, "--import", tsx, "tooling/bench/src/servers/ceiling-memory.ts"],
+      command: baseline("ceiling-memory.ts"),
       env: {},
       workloads: ["W2"],
     },
   ];
 
-  await checkSameAnswers(variants, env);
+  await checkSameAnswers(servers, env);
   const rows: Row[] = [];
-  for (const variant of variants) rows.push(...(await runVariant(variant, env)));
+  for (const server of servers) rows.push(...(await runServer(server, env)));
+  const latency =
+    args["db-latency-ms"] > 0 ? await runAtLatency(databaseUrl, env, [brisk, naive]) : [];
 
   const transformers = await measureTransformers(databaseUrl);
-  await writeReport({ root, rows, noSql, transformers, jsonFile: args.json, args });
+  await writeReport({
+    root,
+    rows,
+    latency,
+    cacheCounts,
+    noSql,
+    transformers,
+    jsonFile: args.json,
+    args,
+  });
   say(`bench: done in ${Math.round((Date.now() - started) / 1000)} s`);
 });

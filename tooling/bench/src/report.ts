@@ -5,9 +5,20 @@ import type { BenchArgs } from "./args";
 import type { TransformerFigures } from "./transformer";
 import type { Workload } from "./workloads";
 
+export type Variant =
+  | "brisk"
+  | "brisk-traced"
+  | "brisk-notel"
+  | "brisk-cached"
+  | "brisk-cached-memory"
+  | "naive"
+  | "ceiling"
+  | "ceiling-pgjson"
+  | "ceiling-memory";
+
 export interface Row {
   workload: Workload;
-  variant: "brisk" | "brisk-notel" | "brisk-cached" | "naive" | "ceiling" | "ceiling-memory";
+  variant: Variant;
   rps: number;
   p50_ms: number;
   p99_ms: number;
@@ -15,7 +26,31 @@ export interface Row {
   rss_mb: number;
 }
 
-function find(rows: Row[], workload: Workload, variant: Row["variant"]) {
+/** W1 with every database round trip `--db-latency-ms` longer, at 1 and 32 connections. */
+export interface LatencyRow {
+  variant: Variant;
+  connections: number;
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+}
+
+/** What the cache's tiers did: lookups by tier and result, and Redis commands by outcome. */
+export interface CacheCounts {
+  memoryHits: number;
+  memoryMisses: number;
+  redisHits: number;
+  redisMisses: number;
+  redisTimeouts: number;
+  redisErrors: number;
+  redisRefused: number;
+  redisShed: number;
+  storesWritten: number;
+  storesFailed: number;
+}
+
+function find(rows: Row[], workload: Workload, variant: Variant) {
   return rows.find((r) => r.workload === workload && r.variant === variant);
 }
 
@@ -23,49 +58,61 @@ function ratio(a: number | undefined, b: number | undefined) {
   return a === undefined || b === undefined || b === 0 ? null : a / b;
 }
 
-/** Share of throughput telemetry costs: 1 − brisk/brisk-notel req/s. */
-function telemetryCost(rows: Row[], workload: Workload) {
-  const r = ratio(find(rows, workload, "brisk")?.rps, find(rows, workload, "brisk-notel")?.rps);
+const rps = (rows: Row[], workload: Workload, a: Variant, b: Variant) =>
+  ratio(find(rows, workload, a)?.rps, find(rows, workload, b)?.rps);
+
+/** Share of throughput telemetry costs: 1 − with/without req/s. */
+function telemetryCost(rows: Row[], workload: Workload, variant: Variant) {
+  const r = rps(rows, workload, variant, "brisk-notel");
   return r === null ? null : 1 - r;
 }
 
-export function ratios(rows: Row[], noSql: Partial<Record<Workload, number>>) {
+export function ratios(
+  rows: Row[],
+  latency: LatencyRow[],
+  noSql: Partial<Record<Variant, number>>,
+) {
+  const atLatency = (variant: Variant, connections: number) =>
+    latency.find((r) => r.variant === variant && r.connections === connections)?.p50_ms;
+  const most = Math.max(0, ...latency.map((r) => r.connections));
   return {
-    "W1 brisk/ceiling req/s": ratio(
-      find(rows, "W1", "brisk")?.rps,
-      find(rows, "W1", "ceiling")?.rps,
-    ),
-    "W2 brisk/ceiling req/s": ratio(
-      find(rows, "W2", "brisk")?.rps,
-      find(rows, "W2", "ceiling")?.rps,
-    ),
+    "W1 brisk/ceiling req/s": rps(rows, "W1", "brisk", "ceiling"),
+    "W1 brisk/ceiling-pgjson req/s": rps(rows, "W1", "brisk", "ceiling-pgjson"),
+    "W2 brisk/ceiling req/s": rps(rows, "W2", "brisk", "ceiling"),
+    "W2 brisk/ceiling-pgjson req/s": rps(rows, "W2", "brisk", "ceiling-pgjson"),
     "W1 naive/brisk p50": ratio(
       find(rows, "W1", "naive")?.p50_ms,
       find(rows, "W1", "brisk")?.p50_ms,
     ),
-    "W1 telemetry cost": telemetryCost(rows, "W1"),
-    "W2 telemetry cost": telemetryCost(rows, "W2"),
-    "W2 brisk-cached/ceiling-memory req/s": ratio(
-      find(rows, "W2", "brisk-cached")?.rps,
-      find(rows, "W2", "ceiling-memory")?.rps,
+    "W1 naive/brisk p50, 1 connection, slow database": ratio(
+      atLatency("naive", 1),
+      atLatency("brisk", 1),
     ),
-    "W2 brisk-cached/brisk req/s": ratio(
-      find(rows, "W2", "brisk-cached")?.rps,
-      find(rows, "W2", "brisk")?.rps,
+    [`W1 naive/brisk p50, ${most} connections, slow database`]: ratio(
+      atLatency("naive", most),
+      atLatency("brisk", most),
     ),
-    "W2 brisk-cached reads with no SQL": noSql.W2 ?? null,
+    "W1 telemetry cost": telemetryCost(rows, "W1", "brisk"),
+    "W2 telemetry cost": telemetryCost(rows, "W2", "brisk"),
+    "W2 telemetry cost, every trace recorded": telemetryCost(rows, "W2", "brisk-traced"),
+    "W2 brisk-cached/ceiling-memory req/s": rps(rows, "W2", "brisk-cached", "ceiling-memory"),
+    "W2 brisk-cached/brisk req/s": rps(rows, "W2", "brisk-cached", "brisk"),
+    "W2 brisk-cached-memory/brisk-cached req/s": rps(
+      rows,
+      "W2",
+      "brisk-cached-memory",
+      "brisk-cached",
+    ),
+    "W2 brisk-cached reads with no SQL": noSql["brisk-cached"] ?? null,
+    "W2 brisk-cached-memory reads with no SQL": noSql["brisk-cached-memory"] ?? null,
   };
 }
 
-const PERCENTAGES = new Set([
-  "W1 telemetry cost",
-  "W2 telemetry cost",
-  "W2 brisk-cached reads with no SQL",
-]);
-
 function formatRatio(name: string, value: number | null) {
   if (value === null) return "n/a";
-  return PERCENTAGES.has(name) ? `${(value * 100).toFixed(1)} %` : value.toFixed(2);
+  return name.includes("cost") || name.includes("no SQL")
+    ? `${(value * 100).toFixed(1)} %`
+    : value.toFixed(2);
 }
 
 function table(rows: Row[]): string {
@@ -78,19 +125,62 @@ function table(rows: Row[]): string {
   return [header, rule, ...lines].join("\n");
 }
 
+function latencyTable(rows: LatencyRow[], roundTripMs: number): string[] {
+  if (rows.length === 0) return [];
+  return [
+    `W1 with every database round trip ${roundTripMs} ms longer (a TCP relay between the api and Postgres):`,
+    "",
+    "| variant | connections | req/s | p50 ms | p99 ms | errors |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ...rows.map(
+      (r) =>
+        `| ${r.variant} | ${r.connections} | ${r.rps} | ${r.p50_ms} | ${r.p99_ms} | ${r.errors} |`,
+    ),
+    "",
+  ];
+}
+
+function cacheTable(counts: { variant: Variant; phase: string; counts: CacheCounts }[]): string[] {
+  if (counts.length === 0) return [];
+  const columns: [keyof CacheCounts, string][] = [
+    ["memoryHits", "memory hits"],
+    ["memoryMisses", "memory misses"],
+    ["redisHits", "Redis hits"],
+    ["redisMisses", "Redis misses"],
+    ["redisTimeouts", "Redis timeouts"],
+    ["redisRefused", "refused (breaker)"],
+    ["redisShed", "shed (busy)"],
+    ["storesWritten", "store pipelines"],
+  ];
+  return [
+    "What the cache's tiers did (W2 lookups; stores are pipelines of up to 100 entries):",
+    "",
+    `| variant | phase | ${columns.map(([, label]) => label).join(" | ")} |`,
+    `| --- | --- | ${columns.map(() => "---:").join(" | ")} |`,
+    ...counts.map(
+      (c) =>
+        `| ${c.variant} | ${c.phase} | ${columns.map(([key]) => Math.round(c.counts[key])).join(" | ")} |`,
+    ),
+    "",
+  ];
+}
+
 /** A bar chart of req/s per workload and variant, as a dependency-free SVG. */
 function chart(rows: Row[]): string {
   const width = 640;
   const barHeight = 22;
   const gap = 8;
-  const left = 140;
+  const left = 180;
   const max = Math.max(...rows.map((r) => r.rps), 1);
-  const colours: Record<Row["variant"], string> = {
+  const colours: Record<Variant, string> = {
     brisk: "#2563eb",
+    "brisk-traced": "#60a5fa",
     "brisk-notel": "#93c5fd",
     "brisk-cached": "#16a34a",
+    "brisk-cached-memory": "#4ade80",
     naive: "#dc2626",
     ceiling: "#6b7280",
+    "ceiling-pgjson": "#78716c",
     "ceiling-memory": "#9ca3af",
   };
   const bars = rows.map((r, i) => {
@@ -113,13 +203,15 @@ ${bars.join("\n")}
 export async function writeReport(options: {
   root: string;
   rows: Row[];
-  noSql: Partial<Record<Workload, number>>;
+  latency: LatencyRow[];
+  cacheCounts: { variant: Variant; phase: string; counts: CacheCounts }[];
+  noSql: Partial<Record<Variant, number>>;
   transformers: TransformerFigures[];
   jsonFile: string | undefined;
   args: BenchArgs;
 }) {
-  const { rows, transformers } = options;
-  const r = ratios(rows, options.noSql);
+  const { rows, latency, transformers } = options;
+  const r = ratios(rows, latency, options.noSql);
   const ratioLines = Object.entries(r).map(
     ([name, value]) => `- ${name}: ${formatRatio(name, value)}`,
   );
@@ -131,10 +223,12 @@ export async function writeReport(options: {
     "",
     `Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}; ` +
       `${options.args.connections} connections, ${options.args.duration} s per point after ${options.args.warmup} s warm-up.`,
-    "Dataset: 10,000 users × 10 posts, 50 tags. W1: 100 users with their 10 latest posts. W2: one user by random id, uncached (`brisk`, cache off) and through both cache tiers (`brisk-cached`, Redis behind the Upstash bridge on the same machine).",
+    "Dataset: 10,000 users × 10 posts, 50 tags. W1: 100 users with their 10 latest posts. W2: one user by random id, uncached (`brisk`, cache off), through both cache tiers (`brisk-cached`, Redis behind the Upstash bridge on the same machine) and through tier 1 alone (`brisk-cached-memory`).",
     "",
     table(rows),
     "",
+    ...latencyTable(latency, options.args["db-latency-ms"]),
+    ...cacheTable(options.cacheCounts),
     ...ratioLines,
     "",
     "W1 payload through each wire format (per operation):",
@@ -152,11 +246,14 @@ export async function writeReport(options: {
   await writeFile(path.join(dir, "latest.md"), markdown);
   await writeFile(path.join(dir, "latest.svg"), chart(rows));
   if (options.jsonFile) {
-    await writeFile(path.resolve(options.jsonFile), `${JSON.stringify(rows, null, 2)}\n`);
+    const json = { rows, latency, cacheCounts: options.cacheCounts, ratios: r, transformers };
+    await writeFile(path.resolve(options.jsonFile), `${JSON.stringify(json, null, 2)}\n`);
   }
-  process.stdout.write(`\n${table(rows)}\n\n${ratioLines.join("\n")}\n\n`);
   process.stdout.write(
-    `${["| format | bytes | serialize ms | parse ms |", ...transformerLines].join("\n")}\n`,
+    `\n${table(rows)}\n\n${latencyTable(latency, options.args["db-latency-ms"]).join("\n")}\n`,
   );
-  process.stdout.write(`\nwrote docs/benchmarks/latest.md and latest.svg\n`);
+  process.stdout.write(
+    `${cacheTable(options.cacheCounts).join("\n")}\n${ratioLines.join("\n")}\n\n`,
+  );
+  process.stdout.write(`wrote docs/benchmarks/latest.md and latest.svg\n`);
 }

@@ -119,6 +119,8 @@ run("api", "@brisk/api", {
   ...shared,
   // One api, and the dashboard writes through it: tier 1 keeps entries without Redis too.
   API_INSTANCES: "single",
+  // Every trace recorded, so the Ops page shows each slow request of a developer's session.
+  OTEL_TRACES_SAMPLER_ARG: "1",
   PORT: String(env.API_PORT),
   MIGRATE_ON_START: "false",
 });

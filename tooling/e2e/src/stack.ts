@@ -54,7 +54,14 @@ export function useStack(
     };
     const api = startProcess(process.execPath, ["dist/main.js"], {
       cwd: path.join(root, "apps/api"),
-      env: { ...common, PORT: String(apiPort), LOG_LEVEL: "warn", ...options.apiEnv },
+      env: {
+        ...common,
+        PORT: String(apiPort),
+        LOG_LEVEL: "warn",
+        // Every trace recorded: the Ops page's slow traces are part of what is tested.
+        OTEL_TRACES_SAMPLER_ARG: "1",
+        ...options.apiEnv,
+      },
     });
     servers.push(api);
     const nextBin = path.join(root, "apps/web/node_modules/next/dist/bin/next");
