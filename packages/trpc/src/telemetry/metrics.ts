@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type { CacheObserver, CacheStats } from "@brisk/cache";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { boundCounter, boundGauge, boundHistogram } from "./bound-metrics";
 
 export interface PoolUsage {
   max: number;
@@ -23,36 +24,38 @@ const BREAKER_STATES = ["closed", "half-open", "open"] as const;
 export function createMetrics(options: {
   poolUsage: () => Promise<PoolUsage>;
   cacheStats?: () => CacheStats;
+  /** Milliseconds, for timing calls (tests pass a clock they move). */
+  now?: () => number;
 }) {
+  const now = options.now ?? (() => performance.now());
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "brisk_", eventLoopMonitoringPrecision: 10 });
 
-  const rpcRequests = new Counter({
+  // Recorded on every call: label sets resolved once (bound-metrics.ts).
+  const rpcRequests = boundCounter(registry, {
     name: "brisk_rpc_requests_total",
     help: "tRPC procedure calls, by procedure, type and the HTTP status they answered with.",
-    labelNames: ["procedure", "type", "status"] as const,
-    registers: [registry],
+    labelNames: ["procedure", "type", "status"],
   });
-  const rpcDuration = new Histogram({
+  const rpcDuration = boundHistogram(registry, {
     name: "brisk_rpc_request_duration_seconds",
     help: "Time from the start of a procedure call to its result.",
-    labelNames: ["procedure", "type"] as const,
+    labelNames: ["procedure", "type"],
     buckets: LATENCY_BUCKETS,
-    registers: [registry],
   });
-  const rpcInFlight = new Gauge({
+  const rpcInFlight = boundGauge(registry, {
     name: "brisk_rpc_in_flight",
     help: "Procedure calls running now.",
-    labelNames: ["procedure"] as const,
-    registers: [registry],
+    labelNames: ["procedure"],
   });
-  const dbStatementDuration = new Histogram({
+  const dbStatementDuration = boundHistogram(registry, {
     name: "brisk_db_statement_duration_seconds",
     help: "Time from sending a SQL statement (or queueing it for a connection) to its answer.",
-    labelNames: ["result"] as const,
+    labelNames: ["result"],
     buckets: LATENCY_BUCKETS,
-    registers: [registry],
   });
+  const statementsOk = dbStatementDuration.series({ result: "ok" });
+  const statementsFailed = dbStatementDuration.series({ result: "error" });
 
   // Pool gauges are read when Prometheus scrapes, with one query on a connection of their own.
   // A scrape collects every metric at once: the three gauges share one query, so they
@@ -112,11 +115,10 @@ export function createMetrics(options: {
     },
   });
 
-  const cacheLookups = new Counter({
+  const cacheLookups = boundCounter(registry, {
     name: "brisk_cache_lookups_total",
     help: "Cache lookups by tier (memory, redis), TTL class and result (hit, miss).",
-    labelNames: ["tier", "class", "result"] as const,
-    registers: [registry],
+    labelNames: ["tier", "class", "result"],
   });
   const cacheLoadDuration = new Histogram({
     name: "brisk_cache_load_duration_seconds",
@@ -189,12 +191,12 @@ export function createMetrics(options: {
 
   // Label sets resolved once (prom-client hashes the labels on every call otherwise): the
   // cache's are few and fixed, a procedure's are made on its first call.
-  const lookups = new Map<string, Counter.Internal>();
+  const lookups = new Map<string, { inc(): void }>();
   const lookupCounter = (tier: string, ttl: string, hit: boolean) => {
     const key = `${tier}:${ttl}:${hit}`;
     let child = lookups.get(key);
     if (!child) {
-      child = cacheLookups.labels({ tier, class: ttl, result: hit ? "hit" : "miss" });
+      child = cacheLookups.series({ tier, class: ttl, result: hit ? "hit" : "miss" });
       lookups.set(key, child);
     }
     return child;
@@ -217,9 +219,9 @@ export function createMetrics(options: {
   };
 
   interface ProcedureSeries {
-    duration: Histogram.Internal<"procedure" | "type">;
-    inFlight: Gauge.Internal<"procedure">;
-    byStatus: Map<number, Counter.Internal>;
+    duration: { observe(seconds: number): void };
+    inFlight: { inc(): void; dec(): void };
+    byStatus: Map<number, { inc(): void }>;
   }
   const procedures = new Map<string, ProcedureSeries>();
   const seriesOf = (procedure: string, type: string) => {
@@ -227,8 +229,8 @@ export function createMetrics(options: {
     let series = procedures.get(key);
     if (!series) {
       series = {
-        duration: rpcDuration.labels({ procedure, type }),
-        inFlight: rpcInFlight.labels({ procedure }),
+        duration: rpcDuration.series({ procedure, type }),
+        inFlight: rpcInFlight.series({ procedure }),
         byStatus: new Map(),
       };
       procedures.set(key, series);
@@ -242,21 +244,21 @@ export function createMetrics(options: {
     /** Starts timing one procedure call; the returned function records its outcome. */
     procedureStarted(procedure: string, type: string) {
       const series = seriesOf(procedure, type);
-      const started = performance.now();
+      const started = now();
       series.inFlight.inc();
       return (status: number) => {
-        series.duration.observe((performance.now() - started) / 1000);
+        series.duration.observe((now() - started) / 1000);
         series.inFlight.dec();
         let counter = series.byStatus.get(status);
         if (!counter) {
-          counter = rpcRequests.labels({ procedure, type, status: String(status) });
+          counter = rpcRequests.series({ procedure, type, status: String(status) });
           series.byStatus.set(status, counter);
         }
         counter.inc();
       };
     },
     statementFinished(seconds: number, ok: boolean) {
-      dbStatementDuration.observe({ result: ok ? "ok" : "error" }, seconds);
+      (ok ? statementsOk : statementsFailed).observe(seconds);
     },
   };
 }

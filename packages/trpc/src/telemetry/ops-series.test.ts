@@ -1,25 +1,23 @@
-import type { Counter, Histogram } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { createMetrics } from "./metrics";
 import { createOpsSeries } from "./ops-series";
 
 /** A registry with Brisk's metrics and a clock the test moves. */
 function setup() {
+  let now = 0;
   const metrics = createMetrics({
     poolUsage: async () => ({ max: 10, busy: 3, idle: 7, inFlight: 4, waiting: 1 }),
+    now: () => now,
   });
-  let now = 0;
   const series = createOpsSeries(metrics.registry, { everyMs: 60_000, points: 3, now: () => now });
   series.stop();
-  const duration = metrics.registry.getSingleMetric(
-    "brisk_rpc_request_duration_seconds",
-  ) as Histogram;
-  const requests = metrics.registry.getSingleMetric("brisk_rpc_requests_total") as Counter;
   /** `n` calls of `procedure` that took `seconds` and answered `status`. */
   const calls = (procedure: string, n: number, seconds: number, status = 200) => {
     for (let i = 0; i < n; i++) {
-      duration.observe({ procedure, type: "query" }, seconds);
-      requests.inc({ procedure, type: "query", status: String(status) });
+      const finished = metrics.procedureStarted(procedure, "query");
+      now += seconds * 1000;
+      finished(status);
+      now -= seconds * 1000;
     }
   };
   return {

@@ -67,6 +67,9 @@ export function recordStatementSpan(
   rows: number | undefined,
   database: string,
 ) {
+  // Nothing to record under an unrecorded call (most of them, at production sampling): skip
+  // the name, the attributes and the span.
+  if (!trace.getSpan(context.active())?.isRecording()) return;
   const end = performance.timeOrigin + performance.now();
   const span = tracer().startSpan(
     statementSpanName(statement),
