@@ -53,15 +53,21 @@ const t = initTRPC.context<Context>().create({
  *   restarting, out of connections) is a 503 too, never a 500.
  */
 const withCall = t.middleware(async ({ ctx, path, type, next }) => {
-  const span = tracer().startSpan(`trpc ${path}`, {
-    kind: SpanKind.SERVER,
-    attributes: {
-      "rpc.system": "trpc",
-      "rpc.service": "brisk",
-      "rpc.method": path,
-      "rpc.trpc.type": type,
-    },
-  });
+  // Under an unrecorded request (most, at production sampling) the call is not recorded
+  // either: no span at all rather than one that records nothing.
+  const parent = trace.getSpan(context.active());
+  const span =
+    parent && !parent.isRecording()
+      ? undefined
+      : tracer().startSpan(`trpc ${path}`, {
+          kind: SpanKind.SERVER,
+          attributes: {
+            "rpc.system": "trpc",
+            "rpc.service": "brisk",
+            "rpc.method": path,
+            "rpc.trpc.type": type,
+          },
+        });
   const finished = ctx.metrics?.procedureStarted(path, type);
   const deadline = new Deadline(ctx.requestTimeoutMs);
   const kind = type === "mutation" ? "mutation" : "query";
@@ -72,13 +78,13 @@ const withCall = t.middleware(async ({ ctx, path, type, next }) => {
   const settle = (error?: TRPCError) => {
     clearTimeout(timer);
     finished?.(error ? getHTTPStatusCodeFromError(error) : 200);
-    if (error) failSpan(span, error.code, error.message);
-    span.end();
+    if (error && span) failSpan(span, error.code, error.message);
+    span?.end();
     return error;
   };
 
   // tRPC turns whatever the layers below throw into a failed result: `call` never rejects.
-  const call = span.isRecording()
+  const call = span?.isRecording()
     ? context.with(trace.setSpan(context.active(), span), () => next({ ctx: { deadline } }))
     : next({ ctx: { deadline } });
   const first = await Promise.race([call, expired]);

@@ -124,6 +124,9 @@ export function createTrpcHandler<TContext>(options: TrpcHandlerOptions<TContext
     res.writeHead(status, {
       vary: "trpc-accept, accept",
       "content-type": contentType,
+      // Known, so the body goes out whole: without it, a response whose headers are written
+      // first is sent chunked.
+      "content-length": Buffer.byteLength(body),
       ...options.responseHeaders(errors),
     });
     res.end(body);
