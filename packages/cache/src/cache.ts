@@ -145,12 +145,15 @@ export function createCache(deps: CacheDeps) {
     const value = await load();
     observer?.loaded(entry.ttl, (performance.now() - started) / 1000);
     if (value === null || value === undefined || flight.stale) return value;
+    // With no tier to keep it in (CACHE=off, or the dashboard without Redis), nothing to do.
+    const storeUnder = shared ? generations : undefined;
+    if (!memory && !storeUnder) return value;
 
     const json = JSON.stringify(value);
     keep(entry, value, json);
     // Queued, not awaited: the caller has its answer; other instances find it once stored.
-    if (shared && generations) {
-      shared.store(entry.key, envelope(generations, json), jitteredTtlSeconds(entry.ttl, random));
+    if (shared && storeUnder) {
+      shared.store(entry.key, envelope(storeUnder, json), jitteredTtlSeconds(entry.ttl, random));
     }
     return value;
   }

@@ -114,22 +114,30 @@ export function createTrpcHandler<TContext>(options: TrpcHandlerOptions<TContext
   const procedures = router._def.procedures as Record<string, AnyTRPCProcedure | undefined>;
   const hasLazy = Object.keys(router._def.lazy ?? {}).length > 0;
 
+  /**
+   * Writes the body as the pieces it was made of (an answer's JSON is often the cache's kept
+   * bytes, and a list can be half a megabyte): joining them first would copy it all again.
+   */
   function write(
     res: ServerResponse,
     status: number,
-    body: string,
+    body: string[],
     errors: TRPCError[],
     contentType = "application/json",
   ) {
+    let length = 0;
+    for (const piece of body) length += Buffer.byteLength(piece);
     res.writeHead(status, {
       vary: "trpc-accept, accept",
       "content-type": contentType,
       // Known, so the body goes out whole: without it, a response whose headers are written
       // first is sent chunked.
-      "content-length": Buffer.byteLength(body),
+      "content-length": length,
       ...options.responseHeaders(errors),
     });
-    res.end(body);
+    res.cork();
+    for (const piece of body) res.write(piece);
+    res.end();
   }
 
   /**
@@ -155,7 +163,7 @@ export function createTrpcHandler<TContext>(options: TrpcHandlerOptions<TContext
     const envelope = { error: shape };
     const body = JSON.stringify(transformTRPCResponse(config, envelope));
     const contentType = understood ? "application/json" : "text/plain;charset=UTF-8";
-    write(res, getHTTPStatusCode(envelope), body, [error], contentType);
+    write(res, getHTTPStatusCode(envelope), [body], [error], contentType);
   }
 
   /** Anything unexpected (a body that cannot be read): tRPC's shape of a 500, if still possible. */
@@ -284,13 +292,12 @@ export function createTrpcHandler<TContext>(options: TrpcHandlerOptions<TContext
 
     const errors: TRPCError[] = [];
     const statuses = new Set<number>();
-    const parts = outcomes.map(([error, data], index) => {
+    const parts = outcomes.map(([error, data], index): string[] => {
       if (!error) {
         statuses.add(200);
         // JSON has no undefined: a procedure that returns nothing answers `{"result":{}}`.
-        return data === undefined
-          ? `{"result":{}}`
-          : `{"result":{"data":${options.serialize(data)}}}`;
+        if (data === undefined) return ['{"result":{}}'];
+        return ['{"result":{"data":', options.serialize(data), "}}"];
       }
       errors.push(error);
       const call = calls[index]!;
@@ -305,10 +312,13 @@ export function createTrpcHandler<TContext>(options: TrpcHandlerOptions<TContext
         }),
       };
       statuses.add(getHTTPStatusCode(envelope));
-      return JSON.stringify(transformTRPCResponse(config, envelope));
+      return [JSON.stringify(transformTRPCResponse(config, envelope))];
     });
     const status = statuses.size === 1 ? statuses.values().next().value! : 207;
-    write(res, status, isBatch ? `[${parts.join(",")}]` : parts[0]!, errors);
+    const pieces = isBatch
+      ? ["[", ...parts.flatMap((part, i) => (i === 0 ? part : [",", ...part])), "]"]
+      : parts[0]!;
+    write(res, status, pieces, errors);
   }
 
   function parseInputs(
