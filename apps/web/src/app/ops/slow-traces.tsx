@@ -29,8 +29,8 @@ export function SlowTraces() {
           Slow traces
         </h2>
         <p className={clsx(ui.muted, ui.small)}>
-          Requests slower than the api's threshold (SLOW_TRACE_MS, 100 ms by default), newest first;
-          refreshed every 10 s.
+          Recorded requests (one in ten by default: OTEL_TRACES_SAMPLER_ARG) slower than the api's
+          threshold (SLOW_TRACE_MS, 100 ms by default), newest first; refreshed every 10 s.
         </p>
       </div>
       {query.isPending ? (
