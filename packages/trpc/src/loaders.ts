@@ -33,32 +33,39 @@ function userByIdLoader(db: Database) {
     Awaited<ReturnType<typeof getUsersById>>[number] | null,
     string
   >(
-    (keys) =>
-      tracer().startActiveSpan(
+    async (keys) => {
+      // One statement for the whole batch: the largest posts limit asked, trimmed per key.
+      const load = async () => {
+        const postsLimit = Math.max(...keys.map((k) => k.postsLimit));
+        const ids = [...new Set(keys.map((k) => k.id))];
+        const rows = await getUsersById(db, { ids, postsLimit });
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        return keys.map((key) => {
+          const user = byId.get(key.id);
+          return user ? { ...user, posts: user.posts.slice(0, key.postsLimit) } : null;
+        });
+      };
+      const links = callers.splice(0);
+      // A batch serving no recorded call has nothing to record.
+      if (links.length === 0) return load();
+      return tracer().startActiveSpan(
         "loader users.byId",
-        { links: callers.splice(0), attributes: { "brisk.loader.keys": keys.length } },
+        { links, attributes: { "brisk.loader.keys": keys.length } },
         async (span) => {
           try {
-            // One statement for the whole batch: the largest posts limit asked, trimmed per key.
-            const postsLimit = Math.max(...keys.map((k) => k.postsLimit));
-            const ids = [...new Set(keys.map((k) => k.id))];
-            const rows = await getUsersById(db, { ids, postsLimit });
-            const byId = new Map(rows.map((row) => [row.id, row]));
-            return keys.map((key) => {
-              const user = byId.get(key.id);
-              return user ? { ...user, posts: user.posts.slice(0, key.postsLimit) } : null;
-            });
+            return await load();
           } finally {
             span.end();
           }
         },
-      ),
+      );
+    },
     { cacheKeyFn: (key) => `${key.id}:${key.postsLimit}` },
   );
   return {
     load(key: UserByIdKey) {
-      const caller = trace.getActiveSpan()?.spanContext();
-      if (caller) callers.push({ context: caller });
+      const caller = trace.getActiveSpan();
+      if (caller?.isRecording()) callers.push({ context: caller.spanContext() });
       return loader.load(key);
     },
   };
