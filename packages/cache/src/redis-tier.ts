@@ -81,24 +81,19 @@ return entries`;
  * not read those scopes from Redis.
  */
 export function createRedisTier(options: RedisTierOptions) {
-  const redis = new Redis({
-    url: options.url,
-    token: options.token,
-    enableTelemetry: false,
-    automaticDeserialization: false,
-    // The cache must fail fast: one attempt, bounded by a fresh timeout per HTTP request.
-    retry: { retries: 0 },
-    signal: () => AbortSignal.timeout(options.timeoutMs),
-  });
-  // The same Redis for stores, with their longer timeout.
-  const writer = new Redis({
-    url: options.url,
-    token: options.token,
-    enableTelemetry: false,
-    automaticDeserialization: false,
-    retry: { retries: 0 },
-    signal: () => AbortSignal.timeout(Math.max(options.timeoutMs, STORE_TIMEOUT_MS)),
-  });
+  // The cache must fail fast: one attempt, bounded by a fresh timeout per HTTP request.
+  const client = (timeoutMs: number) =>
+    new Redis({
+      url: options.url,
+      token: options.token,
+      enableTelemetry: false,
+      automaticDeserialization: false,
+      retry: { retries: 0 },
+      signal: () => AbortSignal.timeout(timeoutMs),
+    });
+  const redis = client(options.timeoutMs);
+  // Stores hold up no request: they may wait longer.
+  const writer = client(Math.max(options.timeoutMs, STORE_TIMEOUT_MS));
   const breaker = createBreaker({ failureThreshold: 5, cooldownMs: 2_000 });
   let lookupsInFlight = 0;
   const queuedStores = new Map<string, { raw: string; ttlSeconds: number }>();

@@ -61,18 +61,24 @@ function seriesOf<T>(make: () => T) {
   };
 }
 
-export function boundCounter(registry: Registry, options: Options) {
+/** A single number per label set, exposed as a counter or a gauge. */
+function boundScalar(registry: Registry, options: Options, type: "counter" | "gauge") {
   const series = seriesOf(() => ({ value: 0 }));
   register(
     registry,
     options,
-    "counter",
+    type,
     () => [...series.all.values()].map(({ labels, data }) => ({ labels, value: data.value })),
     () => series.all.clear(),
   );
+  return (labels: Labels) => series.get(labels);
+}
+
+export function boundCounter(registry: Registry, options: Options) {
+  const seriesFor = boundScalar(registry, options, "counter");
   return {
     series(labels: Labels) {
-      const data = series.get(labels);
+      const data = seriesFor(labels);
       return {
         inc() {
           data.value += 1;
@@ -83,17 +89,10 @@ export function boundCounter(registry: Registry, options: Options) {
 }
 
 export function boundGauge(registry: Registry, options: Options) {
-  const series = seriesOf(() => ({ value: 0 }));
-  register(
-    registry,
-    options,
-    "gauge",
-    () => [...series.all.values()].map(({ labels, data }) => ({ labels, value: data.value })),
-    () => series.all.clear(),
-  );
+  const seriesFor = boundScalar(registry, options, "gauge");
   return {
     series(labels: Labels) {
-      const data = series.get(labels);
+      const data = seriesFor(labels);
       return {
         inc() {
           data.value += 1;

@@ -2,7 +2,7 @@ import http from "node:http";
 import { createDb } from "@brisk/db";
 import { getUsersById } from "@brisk/db/queries/users";
 import { loadServerEnv } from "../env";
-import { send } from "./shape";
+import { send, serve } from "./shape";
 
 /**
  * The `ceiling-memory` baseline for cached reads: node:http answering W2 from a Map filled at
@@ -40,6 +40,4 @@ const server = http.createServer((req, res) => {
   }
   send(res, 404, { error: { message: "not found" } });
 });
-server.keepAliveTimeout = 65_000;
-server.listen(env.PORT, "127.0.0.1");
-process.on("SIGTERM", () => server.close(() => process.exit(0)));
+serve(server, env.PORT, async () => {});

@@ -1,7 +1,7 @@
 import http from "node:http";
 import postgres from "postgres";
 import { loadServerEnv } from "../env";
-import { send } from "./shape";
+import { send, serve } from "./shape";
 
 /**
  * The `ceiling-pgjson` baseline: Postgres builds the whole answer (`json_build_object`,
@@ -75,9 +75,4 @@ const server = http.createServer(async (req, res) => {
     send(res, 500, { error: { message: (error as Error).message } });
   }
 });
-server.keepAliveTimeout = 65_000;
-server.listen(env.PORT, "127.0.0.1");
-process.on("SIGTERM", () => {
-  server.close();
-  void sql.end({ timeout: 1 }).then(() => process.exit(0));
-});
+serve(server, env.PORT, () => sql.end({ timeout: 1 }));

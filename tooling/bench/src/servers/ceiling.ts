@@ -4,7 +4,7 @@ import { listUsersQuery, usersByIdQuery } from "@brisk/db/queries/users";
 import { fillPlaceholders } from "drizzle-orm";
 import postgres from "postgres";
 import { loadServerEnv } from "../env";
-import { type Row, send, shape } from "./shape";
+import { type Row, send, serve, shape } from "./shape";
 
 /**
  * The `ceiling` baseline: node:http and postgres.js, no framework. It runs Brisk's own SQL
@@ -56,9 +56,4 @@ const server = http.createServer(async (req, res) => {
     send(res, 500, { error: { message: (error as Error).message } });
   }
 });
-server.keepAliveTimeout = 65_000;
-server.listen(env.PORT, "127.0.0.1");
-process.on("SIGTERM", () => {
-  server.close();
-  void sql.end({ timeout: 1 }).then(() => process.exit(0));
-});
+serve(server, env.PORT, () => sql.end({ timeout: 1 }));

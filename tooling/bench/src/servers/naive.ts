@@ -5,6 +5,7 @@ import { createHTTPServer } from "@trpc/server/adapters/standalone";
 import { and, asc, desc, eq, gt } from "drizzle-orm";
 import { z } from "zod";
 import { loadServerEnv } from "../env";
+import { serve } from "./shape";
 
 /**
  * The `naive` baseline: the same stack as Brisk (tRPC, Drizzle, postgres.js, one pool) written
@@ -64,8 +65,4 @@ const server = createHTTPServer({
     next();
   },
 });
-server.listen(env.PORT, "127.0.0.1");
-process.on("SIGTERM", () => {
-  server.close();
-  void close(1).then(() => process.exit(0));
-});
+serve(server, env.PORT, () => close(1));

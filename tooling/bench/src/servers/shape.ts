@@ -37,3 +37,13 @@ export function send(res: http.ServerResponse, status: number, body: unknown) {
   });
   res.end(json);
 }
+
+/** Serves on `port` as every baseline does, and on SIGTERM closes and runs `release`. */
+export function serve(server: http.Server, port: number, release: () => Promise<unknown>) {
+  server.keepAliveTimeout = 65_000;
+  server.listen(port, "127.0.0.1");
+  process.on("SIGTERM", () => {
+    server.close();
+    void release().then(() => process.exit(0));
+  });
+}
