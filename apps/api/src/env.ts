@@ -1,5 +1,6 @@
 import { dbPoolEnv } from "@brisk/db";
 import {
+  authEnv,
   cacheEnv,
   logEnv,
   nodeEnv,
@@ -21,6 +22,7 @@ const envSchema = requireRedisPair(
     ...cacheEnv.shape,
     ...redisEnv.shape,
     ...otelEnv("brisk-api").shape,
+    ...authEnv.shape,
     HOST: z.string().default("127.0.0.1"),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
@@ -33,6 +35,14 @@ const envSchema = requireRedisPair(
     SLOW_TRACE_MS: z.coerce.number().int().min(0).max(60_000).default(100),
     // Share of requests that write an access log line (errors are logged whatever it is).
     ACCESS_LOG_SAMPLE: z.coerce.number().min(0).max(1).default(1),
+    // Request bodies above this are refused with 413 before they are read further or parsed.
+    // The largest input (a post body of 100,000 characters) fits well inside the default.
+    MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(64 * 1024 * 1024)
+      .default(1024 * 1024),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     MIGRATE_ON_START: z
       .enum(["true", "false"])

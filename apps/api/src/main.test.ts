@@ -7,6 +7,7 @@ import { freePort } from "@brisk/db/embedded";
 import { seed } from "@brisk/db/seed";
 import { createTestDatabase } from "@brisk/db/testing";
 import { useTestDatabase } from "@brisk/db/testing/database";
+import { newSession } from "@brisk/trpc/testing";
 import postgres from "postgres";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 
@@ -175,6 +176,11 @@ describe("graceful shutdown of the real entry point", () => {
     const api = await startApi({ MIGRATE_ON_START: "false", DB_REQUEST_TIMEOUT_MS: "20000" });
     await readyzSays(api, "ready");
 
+    // Before the lock: the session's foreign key would wait on it too.
+    const session = newSession(3);
+    await database.handle.sql`insert into sessions (id, user_id, expires_at)
+      values (${session.row.id}, ${session.row.userId}, ${session.row.expiresAt.toISOString()})`;
+
     // A rename that waits on a row lock the test holds: a request truly in flight.
     const release = await holdInTransaction(
       (tx) => tx`select id from users where id = 3 for update`,
@@ -189,6 +195,7 @@ describe("graceful shutdown of the real entry point", () => {
     const body = JSON.stringify({ id: 3, name: "Renamed during shutdown" });
     socket.write(
       `POST /trpc/users.update HTTP/1.1\r\nHost: api\r\nContent-Type: application/json\r\n` +
+        `Authorization: Bearer ${session.token}\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
     await until("the rename to wait on the lock", api, async () => {

@@ -1,7 +1,7 @@
 import os from "node:os";
 import { poolOptionsFromEnv, runMigrations } from "@brisk/db";
 import { appRouter, createRuntime, RecentTraces, startTracing } from "@brisk/trpc";
-import { memoryFromEnv, redisFromEnv } from "@brisk/trpc/env";
+import { authFromEnv, memoryFromEnv, redisFromEnv } from "@brisk/trpc/env";
 import { loadEnv } from "./env";
 import { createMetricsServer } from "./http/metrics-server";
 import { createApiServer } from "./http/server";
@@ -37,6 +37,7 @@ const runtime = createRuntime({
   requestTimeoutMs: env.DB_REQUEST_TIMEOUT_MS,
   exposeErrors: env.NODE_ENV === "development",
   cache,
+  auth: authFromEnv(env),
   telemetry: { perCall, slowTraces },
 });
 const { log } = runtime;
@@ -61,6 +62,8 @@ const api = createApiServer({
   serialize: runtime.serialize,
   log,
   accessLogSample: env.ACCESS_LOG_SAMPLE,
+  trustProxyHops: env.TRUST_PROXY_HOPS,
+  maxBodyBytes: env.MAX_BODY_BYTES,
   readiness: { sql: runtime.db.sql, isWarm: () => warm },
 });
 const port = await api.listen(env.PORT, env.HOST);

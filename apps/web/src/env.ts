@@ -1,5 +1,6 @@
 import { dbPoolEnv } from "@brisk/db";
 import {
+  authEnv,
   logEnv,
   nodeEnv,
   otelEnv,
@@ -32,6 +33,7 @@ const serverEnvSchema = requireRedisPair(
     ...requestEnv.shape,
     // The api's Redis tier, shared: server renders read what the api cached.
     ...redisEnv.shape,
+    ...authEnv.shape,
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
   }),
 );

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@brisk/db/embedded";
-import { seed } from "@brisk/db/seed";
+import { DEMO_PASSWORD, seed } from "@brisk/db/seed";
 import { useTestDatabase } from "@brisk/db/testing/database";
 import {
   createTRPCClient,
@@ -23,6 +23,35 @@ const tsx = createRequire(import.meta.url).resolve("tsx");
 const database = useTestDatabase();
 let api: ChildProcess;
 let url: string;
+/** A session of member@brisk.dev (user 2), signed in through the api. */
+let memberToken: string;
+
+/**
+ * Signs in through the api as the dashboard does, and returns the session's token from the
+ * Set-Cookie it answers with: the same token works as a bearer token.
+ */
+async function signIn(email: string) {
+  let token: string | undefined;
+  const client = createBriskClient({
+    url,
+    fetch: async (input, init) => {
+      const response = await fetch(input, init);
+      const cookie = response.headers.getSetCookie()[0];
+      token = cookie?.split(";")[0]?.split("=")[1];
+      return response;
+    },
+  });
+  await client.auth.signIn.mutate({ email, password: DEMO_PASSWORD });
+  if (!token) throw new Error(`signing in ${email} set no cookie`);
+  return token;
+}
+
+/** Calls that reject: the tRPC error code they carry. */
+const codeOf = (call: Promise<unknown>) =>
+  call.then(
+    () => "resolved",
+    (error: unknown) => (error as TRPCClientError<AppRouter>).data?.code,
+  );
 
 beforeAll(async () => {
   await seed(database.handle.sql, { users: 30, demo: true });
@@ -58,6 +87,7 @@ beforeAll(async () => {
   exited.catch(() => {});
   // Starting tsx and the api on a loaded machine takes a while; a crash ends the wait at once.
   await Promise.race([ready, exited]);
+  memberToken = await signIn("member@brisk.dev");
 }, 60_000);
 
 afterAll(async () => {
@@ -106,6 +136,87 @@ describe("createBriskClient against a running apps/api", () => {
     const error = await client.users.byId.query({ id: 987_654 }).catch((e: unknown) => e);
     expect((error as TRPCClientError<AppRouter>).data?.requestId).toBe("contract-test");
   });
+
+  it("sends its token as a bearer token on every call, beside caller headers", async () => {
+    const sent: Headers[] = [];
+    const client = createBriskClient({
+      url,
+      token: memberToken,
+      headers: () => ({ "x-request-id": "contract-token" }),
+      fetch: (input, init) => {
+        sent.push(new Headers(init?.headers));
+        return fetch(input, init);
+      },
+    });
+    expect(await client.auth.me.query()).toEqual({
+      kind: "user",
+      id: 2,
+      name: expect.any(String),
+      email: "member@brisk.dev",
+      role: "member",
+    });
+    // A write the member may make: their own name. Their own email is theirs to read.
+    expect(await client.users.update.mutate({ id: 2, name: "Morgan Member" })).toEqual({
+      id: 2,
+      name: "Morgan Member",
+    });
+    expect((await client.users.byId.query({ id: 2 })).email).toBe("member@brisk.dev");
+    expect(await codeOf(client.users.update.mutate({ id: 3, name: "Not mine" }))).toBe("FORBIDDEN");
+    expect(sent).toHaveLength(4);
+    for (const headers of sent) {
+      expect(headers.get("authorization")).toBe(`Bearer ${memberToken}`);
+      expect(headers.get("x-request-id")).toBe("contract-token");
+    }
+  });
+
+  it("takes an API key as its token, as an internal service does", async () => {
+    const admin = createBriskClient({ url, token: await signIn("admin@brisk.dev") });
+    const key = await admin.apiKeys.create.mutate({ name: "contract test", role: "admin" });
+    const service = createBriskClient({ url, token: key.token });
+    expect(await service.auth.me.query()).toEqual({
+      kind: "apiKey",
+      id: key.id,
+      name: "contract test",
+      role: "admin",
+    });
+    expect(await service.users.update.mutate({ id: 5, name: "Renamed by a service" })).toEqual({
+      id: 5,
+      name: "Renamed by a service",
+    });
+  });
+
+  it("replaces an Authorization header given beside the token", async () => {
+    const client = createBriskClient({
+      url,
+      token: memberToken,
+      headers: { Authorization: "Bearer not-a-session" },
+    });
+    expect((await client.auth.me.query())?.id).toBe(2);
+  });
+
+  it("without a token, reads public data and is refused every write with 401", async () => {
+    const client = createBriskClient({ url });
+    expect(await client.auth.me.query()).toBeNull();
+    expect(await codeOf(client.users.update.mutate({ id: 2, name: "Anyone" }))).toBe(
+      "UNAUTHORIZED",
+    );
+    expect(
+      await codeOf(
+        client.tags.create.mutate({ name: "Anonymous", slug: "anonymous", colour: "#3b82f6" }),
+      ),
+    ).toBe("UNAUTHORIZED");
+    const user = await client.users.byId.query({ id: 2 });
+    expect(user.name).toBe("Morgan Member");
+    expect(user).not.toHaveProperty("email");
+  });
+
+  it("with a token that matches no session, is anonymous", async () => {
+    const client = createBriskClient({ url, token: "no-such-session" });
+    expect(await client.auth.me.query()).toBeNull();
+    expect(await codeOf(client.users.update.mutate({ id: 2, name: "Anyone" }))).toBe(
+      "UNAUTHORIZED",
+    );
+  });
 });
 
 // apps/api speaks tRPC's HTTP protocol itself (streamed batches go to tRPC's own handler):
@@ -115,7 +226,11 @@ describe.each([
   ["httpBatchLink", httpBatchLink],
   ["httpBatchStreamLink", httpBatchStreamLink],
 ] as const)("tRPC's %s against apps/api", (_name, link) => {
-  const client = () => createTRPCClient<AppRouter>({ links: [link({ url })] });
+  // As the member (user 2): their own email shows, and they may rename themselves.
+  const client = () =>
+    createTRPCClient<AppRouter>({
+      links: [link({ url, headers: { authorization: `Bearer ${memberToken}` } })],
+    });
 
   it("runs queries, alone and together, with their answers in order", async () => {
     const [page, user, tags] = await Promise.all([
@@ -129,9 +244,9 @@ describe.each([
   });
 
   it("runs a mutation", async () => {
-    const renamed = await client().users.update.mutate({ id: 5, name: "Renamed by a link" });
-    expect(renamed).toEqual({ id: 5, name: "Renamed by a link" });
-    expect((await client().users.byId.query({ id: 5 })).name).toBe("Renamed by a link");
+    const renamed = await client().users.update.mutate({ id: 2, name: "Renamed by a link" });
+    expect(renamed).toEqual({ id: 2, name: "Renamed by a link" });
+    expect((await client().users.byId.query({ id: 2 })).name).toBe("Renamed by a link");
   });
 
   it("carries typed errors, next to answers in the same batch", async () => {

@@ -16,6 +16,11 @@ export type BriskClient = TRPCClient<AppRouter>;
 export interface BriskClientOptions {
   /** Where tRPC is mounted, for example `http://127.0.0.1:3001/trpc` or `/trpc`. */
   url: string;
+  /**
+   * A session token or an API key (`bk_…`), sent as `Authorization: Bearer <token>` on every
+   * call. Without one the client is anonymous: public reads answer, anything else is 401.
+   */
+  token?: string;
   headers?: Record<string, string> | (() => Record<string, string>);
   fetch?: typeof fetch;
   /** Calls made in the same tick travel in one HTTP request, up to this many. */
@@ -23,11 +28,20 @@ export interface BriskClientOptions {
 }
 
 export function createBriskClient(options: BriskClientOptions): BriskClient {
+  const { token, headers = {} } = options;
   return createTRPCClient<AppRouter>({
     links: [
       httpBatchLink({
         url: options.url,
-        headers: options.headers ?? {},
+        headers: () => {
+          const given = typeof headers === "function" ? headers() : headers;
+          if (!token) return given;
+          // The token is what was asked for: it replaces an Authorization header given too.
+          const rest = Object.entries(given).filter(
+            ([name]) => name.toLowerCase() !== "authorization",
+          );
+          return { ...Object.fromEntries(rest), authorization: `Bearer ${token}` };
+        },
         maxItems: options.maxBatchSize ?? 50,
         ...(options.fetch ? { fetch: options.fetch } : {}),
       }),

@@ -10,4 +10,12 @@ export type {
 } from "./client";
 export { createDb, dbPoolEnv, poolOptionsFromEnv } from "./client";
 export { migrationsApplied, migrationsFolder, runMigrations } from "./migrate";
+export {
+  formatScryptHash,
+  parseScryptHash,
+  SCRYPT_KEY_LENGTH,
+  SCRYPT_PARAMS,
+  type ScryptParams,
+  scryptMaxmem,
+} from "./password-hash";
 export * as schema from "./schema";

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import journal from "../drizzle/meta/_journal.json" with { type: "json" };
 import { migrationsApplied, runMigrations } from "./migrate";
 import { TEMPLATE_URL } from "./testing/provided";
 
@@ -32,11 +33,12 @@ describe("runMigrations", () => {
       await runMigrations(url);
       expect(await migrationsApplied(sql)).toBe(true);
       const applied = await sql`select count(*)::int as n from drizzle.__drizzle_migrations`;
-      expect(applied[0]?.n).toBe(1);
+      expect(applied[0]?.n).toBe(journal.entries.length);
       const tables = await sql`
         select table_name from information_schema.tables
         where table_schema = 'public' order by table_name`;
       expect(tables.map((t) => t.table_name)).toEqual([
+        "api_keys",
         "emails",
         "media",
         "post_tags",

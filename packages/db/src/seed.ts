@@ -1,5 +1,6 @@
 import { scryptSync } from "node:crypto";
 import type postgres from "postgres";
+import { formatScryptHash, SCRYPT_KEY_LENGTH, SCRYPT_PARAMS, scryptMaxmem } from "./password-hash";
 
 /**
  * The deterministic dataset of the benchmark workload (10,000 users with exactly 10 posts
@@ -27,11 +28,17 @@ const MINUTE = 60_000;
 const CHUNK = 5_000;
 const SEED_LOCK_KEY = 0x62726973_65;
 
-/** scrypt with a salt derived from the password: deterministic, and verifiable like any hash. */
+/**
+ * scrypt with the current parameters and a salt derived from the password: deterministic (two
+ * seeds give the same rows), and verified at sign-in like any other hash.
+ */
 export function seedPasswordHash(password: string): string {
   const salt = Buffer.from(`brisk-seed:${password}`).toString("base64url");
-  const hash = scryptSync(password, salt, 32, { N: 16_384, r: 8, p: 1 }).toString("base64url");
-  return `scrypt$16384$8$1$${salt}$${hash}`;
+  const hash = scryptSync(password, salt, SCRYPT_KEY_LENGTH, {
+    ...SCRYPT_PARAMS,
+    maxmem: scryptMaxmem(SCRYPT_PARAMS),
+  }).toString("base64url");
+  return formatScryptHash(SCRYPT_PARAMS, salt, hash);
 }
 
 /** A small seeded generator: the same seed gives the same sequence on every machine. */

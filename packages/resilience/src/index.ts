@@ -7,4 +7,5 @@ export {
   createBreaker,
   isRefusal,
 } from "./breaker";
+export { type Bulkhead, createBulkhead, isBulkheadFull } from "./bulkhead";
 export { isTimeout, withTimeout } from "./timeout";

@@ -12,4 +12,8 @@ export const scopes = {
   /** Every cached page of the authors list (a page shows its authors' latest posts). */
   usersList: "users.list",
   tagsList: "tags.list",
+  /** One session (by the hash of its token). */
+  session: (id: string) => `session:${id}`,
+  /** One API key (by the hash of the key). */
+  apiKey: (hash: string) => `api-key:${hash}`,
 };

@@ -1,5 +1,6 @@
 import type { Cache } from "@brisk/cache";
 import type { Database } from "@brisk/db";
+import { type AuthSettings, type Caller, resolveCaller } from "./auth/identity";
 import { createLoaders, type Loaders } from "./loaders";
 import { type Logger, type RequestLog, requestLog } from "./logger";
 import type { RequestInfo } from "./request";
@@ -22,6 +23,10 @@ export interface Context {
   log: RequestLog;
   /** Headers and cookies of the request, and what the procedure adds to the response. */
   request: RequestInfo;
+  /** Who is calling: resolved on first use (a public read that does not ask pays nothing). */
+  caller: () => Promise<Caller>;
+  /** Password hashing, rate limits, the session cookie, the dashboard's origins. */
+  auth: AuthSettings;
   /** Batched lookups by id, fresh for this request. */
   loaders: Loaders;
   /** How long one procedure call may wait on the database before answering 503. */
@@ -34,18 +39,27 @@ export interface Context {
 }
 
 /** The process-wide parts of every context; only the runtime builds one. */
-type ContextDeps = Omit<Context, "request" | "loaders" | "log"> & { log: Logger };
+type ContextDeps = Omit<Context, "request" | "loaders" | "log" | "caller"> & { log: Logger };
 
 export function createContextFactory(deps: ContextDeps) {
-  return (request: RequestInfo): Context => ({
-    db: deps.db,
-    cache: deps.cache,
-    log: requestLog(deps.log, request.id),
-    request,
-    loaders: createLoaders(deps.db),
-    requestTimeoutMs: deps.requestTimeoutMs,
-    exposeErrors: deps.exposeErrors,
-    metrics: deps.metrics,
-    ops: deps.ops,
-  });
+  return (request: RequestInfo): Context => {
+    let caller: Promise<Caller> | undefined;
+    const context: Context = {
+      db: deps.db,
+      cache: deps.cache,
+      log: requestLog(deps.log, request.id),
+      request,
+      caller: () => {
+        caller ??= resolveCaller(context, deps.auth);
+        return caller;
+      },
+      auth: deps.auth,
+      loaders: createLoaders(deps.db),
+      requestTimeoutMs: deps.requestTimeoutMs,
+      exposeErrors: deps.exposeErrors,
+      metrics: deps.metrics,
+      ops: deps.ops,
+    };
+    return context;
+  };
 }

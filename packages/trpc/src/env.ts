@@ -43,6 +43,46 @@ export const cacheEnv = z.object({
   API_INSTANCES: z.enum(["single", "several"]).default("several"),
 });
 
+export const authEnv = z.object({
+  // Where the dashboard is served (comma-separated origins). A mutation carrying the session
+  // cookie must come from one of them; when all are https, the cookie is \`__Host-\` and Secure.
+  DASHBOARD_ORIGINS: z
+    .string()
+    .default("http://localhost:3000,http://127.0.0.1:3000")
+    .transform((list) =>
+      list
+        .split(",")
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(
+          z
+            .url({ protocol: /^https?$/ })
+            .refine(
+              (url) => new URL(url).origin === url,
+              "An origin has no path: https://host[:port]",
+            ),
+        )
+        .min(1)
+        .max(20),
+    ),
+  // Scales every rate limit (sign-in, sign-up, API keys); the benchmark's sign-in storm raises it.
+  RATE_LIMIT_MULTIPLIER: z.coerce.number().min(0.01).max(1_000_000).default(1),
+  // Proxies in front of this process that append to X-Forwarded-For (load balancers): the
+  // client's address is read that many entries from the end. 0: the socket's peer.
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+});
+
+/** The runtime's auth settings from \`authEnv\`. */
+export function authFromEnv(env: z.infer<typeof authEnv>) {
+  return {
+    dashboardOrigins: env.DASHBOARD_ORIGINS,
+    rateLimitMultiplier: env.RATE_LIMIT_MULTIPLIER,
+  };
+}
+
 export function otelEnv(serviceName: string) {
   return z.object({
     OTEL_SERVICE_NAME: z.string().min(1).max(100).default(serviceName),

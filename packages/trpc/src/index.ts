@@ -4,9 +4,16 @@
 export type { Context } from "./context";
 export type { Logger } from "./logger";
 export { pageReads } from "./page-reads";
-export { nextRequest, nodeRequest, type RequestInfo, requestId } from "./request";
+export {
+  clientAddress,
+  nextRequest,
+  nodeRequest,
+  type RequestInfo,
+  requestId,
+} from "./request";
 export { type AppRouter, appRouter, createCaller } from "./router";
 export { createRuntime, type Runtime, type RuntimeConfig } from "./runtime";
+export { PASSWORD_MIN } from "./schemas/auth";
 export { RecentTraces } from "./telemetry/recent-traces";
 export { serverTiming, withRequestTiming } from "./telemetry/request-scope";
 export { startTracing, tracer } from "./telemetry/tracing";

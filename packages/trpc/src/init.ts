@@ -2,6 +2,7 @@ import { context, SpanKind, trace } from "@opentelemetry/api";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { z } from "zod";
+import { crossSiteRefusal } from "./auth/access";
 import type { Context } from "./context";
 import { Deadline } from "./deadline";
 import { failSpan, tracer } from "./telemetry/tracing";
@@ -48,6 +49,7 @@ const t = initTRPC.context<Context>().create({
  * - a span named `trpc <path>` with OTel's RPC attributes, made the active one only when it
  *   is recorded (an unsampled call has nothing to parent), ended whatever happens;
  * - its metrics, so a call cut by its deadline is counted with its 503;
+ * - a check that a mutation carrying the session cookie comes from the dashboard (CSRF);
  * - its deadline: when it passes, the client hears 503 at once, unless a write is already
  *   committing, whose real outcome is awaited instead. A database that cannot serve (down,
  *   restarting, out of connections) is a 503 too, never a 500.
@@ -83,6 +85,11 @@ const withCall = t.middleware(async ({ ctx, path, type, next }) => {
     return error;
   };
 
+  if (type === "mutation") {
+    const refusal = crossSiteRefusal(ctx.request, ctx.auth);
+    if (refusal) throw settle(new TRPCError({ code: "FORBIDDEN", message: refusal }));
+  }
+
   // tRPC turns whatever the layers below throw into a failed result: `call` never rejects.
   const call = span?.isRecording()
     ? context.with(trace.setSpan(context.active(), span), () => next({ ctx: { deadline } }))
@@ -99,5 +106,31 @@ const withCall = t.middleware(async ({ ctx, path, type, next }) => {
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
+
+/**
+ * The procedure tiers. Public: anyone (a procedure that treats callers differently, such as
+ * a user's email or a draft, asks `ctx.caller()`). Signed in: a member's or an admin's
+ * session, or an API key; 401 otherwise. Admin: 403 for anyone else. Ownership (a member's
+ * own posts and name) is checked in the procedure, against the row (auth/access.ts).
+ */
 export const publicProcedure = t.procedure.use(withCall);
+
+export const signedInProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const actor = await ctx.caller();
+  if (actor.kind === "anonymous") {
+    throw new TRPCError({
+      code: "UNAUTHORIZED",
+      message: "Sign in to do this (your session may have ended).",
+    });
+  }
+  return next({ ctx: { actor } });
+});
+
+export const adminProcedure = signedInProcedure.use(({ ctx, next }) => {
+  if (ctx.actor.role !== "admin") {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only an admin can do this." });
+  }
+  return next();
+});
+
 export { TRPCError };

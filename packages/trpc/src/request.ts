@@ -19,6 +19,8 @@ export interface CookieOptions {
 export interface RequestInfo {
   /** The caller's `x-request-id` when it is acceptable, else a new one; on every log line. */
   readonly id: string;
+  /** The client's address: the peer's, or from X-Forwarded-For past trusted proxies. */
+  readonly ip: string | undefined;
   header(name: string): string | undefined;
   cookie(name: string): string | undefined;
   setHeader(name: string, value: string): void;
@@ -32,14 +34,40 @@ export function requestId(given: string | null | undefined): string {
   return given && ACCEPTABLE_ID.test(given) ? given : randomUUID();
 }
 
+/**
+ * The client's address. With `trustedHops` proxies in front (load balancers, the dashboard's
+ * /trpc forward), it is the address the farthest trusted one saw: X-Forwarded-For's entry
+ * that many places from its end. Anything further left was written by the client.
+ */
+export function clientAddress(
+  peer: string | undefined,
+  forwardedFor: string | undefined,
+  trustedHops: number,
+): string | undefined {
+  if (trustedHops === 0 || !forwardedFor) return peer;
+  const hops = forwardedFor.split(",").map((hop) => hop.trim());
+  return hops[Math.max(0, hops.length - trustedHops)] ?? peer;
+}
+
 /** A request to apps/api: headers and cookies from Node's request, additions to its response. */
-export function nodeRequest(req: IncomingMessage, res: ServerResponse, id: string): RequestInfo {
+export function nodeRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  id: string,
+  trustedHops = 0,
+): RequestInfo {
   let cookies: Cookies | undefined;
   const writable = (name: string) => {
     if (res.headersSent) throw new Error(`Cannot set ${name}: the response has started`);
   };
+  const forwarded = req.headers["x-forwarded-for"];
   return {
     id,
+    ip: clientAddress(
+      req.socket.remoteAddress,
+      Array.isArray(forwarded) ? forwarded.join(",") : forwarded,
+      trustedHops,
+    ),
     header(name) {
       const value = req.headers[name.toLowerCase()];
       return Array.isArray(value) ? value.join(", ") : value;
@@ -62,6 +90,8 @@ export function nodeRequest(req: IncomingMessage, res: ServerResponse, id: strin
 /** What a request needs of Next's `headers()` and `cookies()` (next/headers), awaited. */
 export interface NextRequestParts {
   id: string;
+  /** Next's server adds the client's address to X-Forwarded-For itself. */
+  ip: string | undefined;
   headers: { get(name: string): string | null };
   cookies: {
     get(name: string): { value: string } | undefined;
@@ -77,6 +107,7 @@ export interface NextRequestParts {
 export function nextRequest(parts: NextRequestParts): RequestInfo {
   return {
     id: parts.id,
+    ip: parts.ip,
     header: (name) => parts.headers.get(name) ?? undefined,
     cookie: (name) => parts.cookies.get(name)?.value,
     setHeader() {},
@@ -93,6 +124,7 @@ export function internalRequest(id: string): RequestInfo {
   };
   return {
     id,
+    ip: undefined,
     header: () => undefined,
     cookie: () => undefined,
     setHeader: noResponse,

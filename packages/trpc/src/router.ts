@@ -1,10 +1,14 @@
 import { createCallerFactory, createTRPCRouter } from "./init";
+import { apiKeysRouter } from "./routers/api-keys";
+import { authRouter } from "./routers/auth";
 import { opsRouter } from "./routers/ops";
 import { postsRouter } from "./routers/posts";
 import { tagsRouter } from "./routers/tags";
 import { usersRouter } from "./routers/users";
 
 export const appRouter = createTRPCRouter({
+  auth: authRouter,
+  apiKeys: apiKeysRouter,
   users: usersRouter,
   posts: postsRouter,
   ops: opsRouter,

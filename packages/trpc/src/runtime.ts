@@ -1,6 +1,10 @@
+import { availableParallelism } from "node:os";
 import { buildCache, type Cache, type CacheSettings, createCache } from "@brisk/cache";
 import { createDb, type PoolOptions, type QueryHook } from "@brisk/db";
 import type { DestinationStream } from "pino";
+import { type AuthSettings, sessionCookie } from "./auth/identity";
+import { createPasswordHasher } from "./auth/passwords";
+import { createRateLimiter } from "./auth/rate-limit";
 import { CACHE_PREFIX } from "./cache-scopes";
 import { createContextFactory, type OpsSources } from "./context";
 import { createLogger } from "./logger";
@@ -11,6 +15,13 @@ import { createOpsSeries } from "./telemetry/ops-series";
 import type { RecentTraces } from "./telemetry/recent-traces";
 import { observeStatements } from "./telemetry/statements";
 import { warmCache } from "./warm";
+
+/**
+ * Hashes that may wait for a slot: at about 11 a second per core, the last waits about 3 s
+ * on two cores, the default deadline (one still waiting at its call's deadline is dropped).
+ * Past that a sign-in is told 503 and when to retry, instead of piling up.
+ */
+const HASH_QUEUE = 32;
 
 export interface RuntimeConfig {
   /** Names the process in its log lines: `api`, `web`. */
@@ -30,6 +41,8 @@ export interface RuntimeConfig {
   requestTimeoutMs: number;
   /** Development only: error messages and stacks go to the client. */
   exposeErrors: boolean;
+  /** Accounts: where the dashboard is served (the cookie's origins), how far limits scale. */
+  auth: { dashboardOrigins: readonly string[]; rateLimitMultiplier: number };
   /** Absent: no cache (concurrent loads of one key still share one query). */
   cache?: Omit<CacheSettings, "prefix" | "observer"> | undefined;
   /**
@@ -53,7 +66,11 @@ export function createRuntime(config: RuntimeConfig) {
   const telemetry = config.telemetry;
   const perCall = telemetry?.perCall ?? false;
   const metrics: Metrics | undefined = telemetry
-    ? createMetrics({ poolUsage: () => db.usage(), cacheStats: () => cache.stats() })
+    ? createMetrics({
+        poolUsage: () => db.usage(),
+        cacheStats: () => cache.stats(),
+        hashLoad: () => hasher.load,
+      })
     : undefined;
   const db = createDb({
     url: config.database.url,
@@ -71,6 +88,24 @@ export function createRuntime(config: RuntimeConfig) {
         observer: perCall ? metrics?.cache : undefined,
       })
     : createCache({});
+  const hasher = createPasswordHasher({
+    // One core is left to the event loop; the others hash.
+    concurrency: Math.max(1, availableParallelism() - 1),
+    queue: HASH_QUEUE,
+    onWait: metrics?.auth.hashWaited,
+  });
+  const auth: AuthSettings = {
+    hasher,
+    // Shared by every instance through the cache's Redis, when there is one.
+    limiter: createRateLimiter({
+      redis: config.cache?.redis,
+      prefix: CACHE_PREFIX,
+      multiplier: config.auth.rateLimitMultiplier,
+    }),
+    cookie: sessionCookie(config.auth.dashboardOrigins),
+    dashboardOrigins: config.auth.dashboardOrigins,
+    observer: metrics?.auth,
+  };
   const ops: OpsSources | undefined =
     metrics && perCall && telemetry?.slowTraces
       ? {
@@ -84,6 +119,7 @@ export function createRuntime(config: RuntimeConfig) {
     log,
     requestTimeoutMs: config.requestTimeoutMs,
     exposeErrors: config.exposeErrors,
+    auth,
     metrics: perCall ? metrics : undefined,
     ops,
   });
@@ -113,7 +149,7 @@ export function createRuntime(config: RuntimeConfig) {
     async close() {
       ops?.series.stop();
       cache.close();
-      await db.close();
+      await Promise.all([db.close(), hasher.close()]);
     },
   };
 }

@@ -1,10 +1,39 @@
+import { insertSession } from "@brisk/db/queries/auth";
 import type { TestDatabase } from "@brisk/db/testing/database";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, expect } from "vitest";
 import { z } from "zod";
-import { internalRequest } from "./request";
+import { SESSION_MS } from "./auth/identity";
+import { randomToken, tokenHash } from "./auth/tokens";
+import { type CookieOptions, internalRequest, type RequestInfo } from "./request";
 
 export { createCallerFactory, createTRPCRouter, publicProcedure } from "./init";
+
+/** Where tests say the dashboard is: a cookie-carrying mutation must name it as its Origin. */
+export const TEST_DASHBOARD_ORIGIN = "http://dashboard.test";
+
+/**
+ * A request as a test makes it: the headers, cookies and client address given, and what the
+ * procedures set on the response kept for the test to read.
+ */
+export function testRequest(
+  init: { headers?: Record<string, string>; cookies?: Record<string, string>; ip?: string } = {},
+) {
+  const headers = new Map(Object.entries(init.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const response = {
+    headers: new Map<string, string>(),
+    cookies: new Map<string, { value: string; options: CookieOptions }>(),
+  };
+  const request: RequestInfo = {
+    id: "test",
+    ip: init.ip ?? "192.0.2.1",
+    header: (name) => headers.get(name.toLowerCase()),
+    cookie: (name) => init.cookies?.[name],
+    setHeader: (name, value) => response.headers.set(name.toLowerCase(), value),
+    setCookie: (name, value, options) => response.cookies.set(name, { value, options }),
+  };
+  return { request, response };
+}
 
 import { createRuntime, type Runtime, type RuntimeConfig } from "./runtime";
 
@@ -29,6 +58,7 @@ export function createTestRuntime(
     },
     requestTimeoutMs: 5_000,
     exposeErrors: false,
+    auth: { dashboardOrigins: [TEST_DASHBOARD_ORIGIN], rateLimitMultiplier: 1 },
     ...overrides,
   });
 }
@@ -43,7 +73,16 @@ export function useTestRuntime(
 ) {
   const holder = {
     runtime: undefined as unknown as Runtime,
+    /** An anonymous caller. */
     caller: (id = "test") => holder.runtime.caller(internalRequest(id)),
+    /**
+     * Signs `userId` in (a new session, sent as a bearer token) and returns a maker of callers
+     * as that user, one per request.
+     */
+    async signIn(userId: number) {
+      const { request } = await signedInRequest(holder.runtime, userId);
+      return () => holder.runtime.caller(request);
+    },
   };
   beforeAll(async () => {
     holder.runtime = createTestRuntime(database, overrides);
@@ -53,6 +92,22 @@ export function useTestRuntime(
   return holder;
 }
 export { CACHE_PREFIX } from "./cache-scopes";
+
+/** A new session of `userId`: its token, and the row to store (for tests that write SQL). */
+export function newSession(userId: number) {
+  const token = randomToken();
+  return {
+    token,
+    row: { id: tokenHash(token), userId, expiresAt: new Date(Date.now() + SESSION_MS) },
+  };
+}
+
+/** A request carrying a new session of `userId` as its bearer token. */
+export async function signedInRequest(runtime: Runtime, userId: number) {
+  const { token, row } = newSession(userId);
+  await insertSession(runtime.db.db, row);
+  return { token, ...testRequest({ headers: { authorization: `Bearer ${token}` } }) };
+}
 
 /**
  * The field messages a failed call carries (what the error formatter sends a client as

@@ -1,10 +1,29 @@
 import { freePort } from "@brisk/db/embedded";
+import { BENCH_PASSWORD } from "@brisk/db/seed";
 import { parseArgs } from "./args";
-import { createHarness, root, rssMb, say, stop, tsx, waitReady } from "./harness";
+import {
+  createHarness,
+  type LoadResult,
+  type LoadSpec,
+  root,
+  rssMb,
+  say,
+  stop,
+  tsx,
+  waitReady,
+} from "./harness";
 import { startLatencyRelay } from "./latency-relay";
-import { type CacheCounts, type LatencyRow, type Row, type Variant, writeReport } from "./report";
+import {
+  type CacheCounts,
+  type LatencyRow,
+  type LoadFigures,
+  type Row,
+  type StormFigures,
+  type Variant,
+  writeReport,
+} from "./report";
 import { measureTransformers } from "./transformer";
-import { W1_PATH, type Workload, w2Path } from "./workloads";
+import { benchEmail, SIGN_IN_PATH, W1_PATH, type Workload, w2Path } from "./workloads";
 
 /**
  * `pnpm bench`: the benchmark workload (docs/PERFORMANCE.md) against Brisk and, in the same
@@ -12,7 +31,9 @@ import { W1_PATH, type Workload, w2Path } from "./workloads";
  * default trace sampling), with every trace recorded (`brisk-traced`) and with telemetry off
  * (`brisk-notel`), the cache off for all three: the uncached path. `brisk-cached` reads W2
  * through both cache tiers (Redis behind the Upstash bridge), `brisk-cached-memory` through
- * tier 1 alone (no Redis, one instance). Baselines: `naive` (N+1), `ceiling` (node:http and
+ * tier 1 alone (no Redis, one instance), `brisk-cached-auth` through both tiers with a session
+ * cookie on every request, and `brisk-cached-storm` alone and then beside a storm of
+ * `auth.signIn` at full load. Baselines: `naive` (N+1), `ceiling` (node:http and
  * postgres.js running Brisk's SQL), `ceiling-pgjson` (Postgres builds the JSON),
  * `ceiling-memory` (node:http answering from a Map). Then W1 again, brisk and naive, through
  * a relay that gives each database round trip `--db-latency-ms`. Every server is its own
@@ -32,6 +53,8 @@ interface Server {
   prime?: boolean;
   /** Its answers are Brisk's JSON, parsed; not the same bytes (see ceiling-pgjson.ts). */
   sameJsonParsed?: boolean;
+  /** Every simulated client signs in first (a bench user each) and sends its session cookie. */
+  signedIn?: boolean;
 }
 
 // The priming sweep reads every user in tRPC batches of 50, at this many connections: the
@@ -39,16 +62,21 @@ interface Server {
 // it answers past the cache's 75 ms budget (docs/PERFORMANCE.md, "Tier 2 under load").
 const PRIME_CONNECTIONS = 4;
 
-/** What the api's /metrics says so far. */
-async function counts(
-  metricsUrl: string,
-): Promise<CacheCounts & { calls: number; statements: number }> {
+/** The api's /metrics now: a sum of the series starting with `prefix` that have every part. */
+async function scrape(metricsUrl: string) {
   const text = await (await fetch(metricsUrl)).text();
-  const sum = (prefix: string, has: string[] = []) =>
+  return (prefix: string, has: string[] = []) =>
     text
       .split("\n")
       .filter((line) => line.startsWith(prefix) && has.every((part) => line.includes(part)))
       .reduce((total, line) => total + Number(line.split(" ").at(-1)), 0);
+}
+
+/** What the api's /metrics says so far. */
+async function counts(
+  metricsUrl: string,
+): Promise<CacheCounts & { calls: number; statements: number }> {
+  const sum = await scrape(metricsUrl);
   const lookups = (tier: string, result: string) =>
     sum("brisk_cache_lookups_total{", [`tier="${tier}"`, `result="${result}"`]);
   const commands = (command: string, outcome: string) =>
@@ -72,12 +100,54 @@ async function counts(
   };
 }
 
-type Counts = Awaited<ReturnType<typeof counts>>;
-
-function difference(after: Counts, before: Counts): Counts {
+/** What changed between two readings of the same counters. */
+function difference<T extends { [K in keyof T]: number }>(after: T, before: T): T {
   const result = { ...after };
-  for (const key of Object.keys(after) as (keyof Counts)[]) result[key] -= before[key];
+  for (const key of Object.keys(after) as (keyof T)[]) {
+    result[key] = (after[key] - before[key]) as T[keyof T];
+  }
   return result;
+}
+
+/**
+ * Sign-ins so far, by how they ended, and the event loop's lag p99 since the previous scrape
+ * (prom-client starts its lag histogram again at every scrape).
+ */
+async function signInReading(metricsUrl: string) {
+  const sum = await scrape(metricsUrl);
+  const outcome = (name: string) => sum("brisk_auth_sign_ins_total{", [`outcome="${name}"`]);
+  const outcomes: StormFigures["outcomes"] = {
+    ok: outcome("ok"),
+    failed: outcome("failed"),
+    limited: outcome("limited"),
+    busy: outcome("busy"),
+  };
+  const lagMs = Math.round(sum("brisk_nodejs_eventloop_lag_p99_seconds ") * 1000);
+  return { outcomes, lagMs, total: Object.values(outcomes).reduce((a, b) => a + b, 0) };
+}
+
+/**
+ * Signs `count` bench users in through the api, as the dashboard's sign-in form does, and
+ * returns the Cookie header each must send. Members only: an admin is shown every user's
+ * email, a different answer from everyone else's.
+ */
+async function signInBenchUsers(base: string, count: number): Promise<string[]> {
+  const cookies: string[] = [];
+  for (let n = 1; cookies.length < count; n++) {
+    const response = await fetch(base + SIGN_IN_PATH, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: benchEmail(n), password: BENCH_PASSWORD }),
+    });
+    if (!response.ok) throw new Error(`signing in ${benchEmail(n)}: ${await response.text()}`);
+    const { result } = (await response.json()) as { result: { data: { role: string } } };
+    if (result.data.role === "admin") continue;
+    // `name=token; Path=/; HttpOnly; …`: the part a browser sends back.
+    const cookie = response.headers.getSetCookie()[0]?.split(";")[0];
+    if (!cookie) throw new Error(`signing in ${benchEmail(n)} set no cookie`);
+    cookies.push(cookie);
+  }
+  return cookies;
 }
 
 /** Starts a server on a free port (a fixed one may belong to someone else's server). */
@@ -112,7 +182,7 @@ const cacheCounts: { variant: Variant; phase: "priming" | "point"; counts: Cache
 
 async function measure(
   server: Server,
-  spec: { base: string; workload: Workload; connections: number },
+  spec: Omit<LoadSpec, "seconds">,
   child: ReturnType<typeof harness.spawn>,
 ) {
   if (args.warmup > 0) await harness.load({ ...spec, seconds: args.warmup });
@@ -131,12 +201,14 @@ async function runServer(server: Server, env: Record<string, string>): Promise<R
   const { child, base, metricsUrl } = await startServer(server, env);
   const rows: Row[] = [];
   try {
+    const cookies = server.signedIn ? await signInBenchUsers(base, args.connections) : undefined;
     for (const workload of server.workloads) {
       say(`  ${server.name} ${workload}: ${args.warmup} s warm-up, ${args.duration} s load`);
-      const spec = { base, workload, connections: args.connections };
+      const spec = { base, workload, connections: args.connections, cookies };
       if (server.prime) {
         const before = await counts(metricsUrl);
-        await harness.load({ ...spec, connections: PRIME_CONNECTIONS, seconds: 0, sweep: true });
+        const sweep = { ...spec, connections: PRIME_CONNECTIONS, cookies: undefined };
+        await harness.load({ ...sweep, seconds: 0, sweep: true });
         const primed = difference(await counts(metricsUrl), before);
         cacheCounts.push({ variant: server.name, phase: "priming", counts: primed });
       }
@@ -147,20 +219,73 @@ async function runServer(server: Server, env: Record<string, string>): Promise<R
         noSql[server.name] = during.calls > 0 ? 1 - during.statements / during.calls : 0;
         cacheCounts.push({ variant: server.name, phase: "point", counts: during });
       }
-      rows.push({
-        workload,
-        variant: server.name,
-        rps: Math.round(result.rps),
-        p50_ms: result.p50,
-        p99_ms: result.p99,
-        errors: result.errors,
-        rss_mb: peak,
-      });
+      rows.push({ workload, variant: server.name, ...figures(result), rss_mb: peak });
     }
   } finally {
     await stop(child);
   }
   return rows;
+}
+
+function figures(result: LoadResult): LoadFigures {
+  return {
+    rps: Math.round(result.rps),
+    p50_ms: result.p50,
+    p99_ms: result.p99,
+    errors: result.errors,
+  };
+}
+
+/**
+ * W2 cached alone, then again while `auth.signIn` runs at full load beside it (random bench
+ * users with the right password, limits raised so none refuses): what a sign-in storm does to
+ * everyone else. Hashes run on libuv's pool behind a bounded queue, off the event loop, so
+ * W2's p99 should not much more than double.
+ */
+async function runStorm(server: Server, env: Record<string, string>) {
+  const { child, base, metricsUrl } = await startServer(server, env);
+  try {
+    const spec = { base, workload: "W2" as const, connections: args.connections };
+    await harness.load({ ...spec, connections: PRIME_CONNECTIONS, seconds: 0, sweep: true });
+    say(`  ${server.name} W2 alone: ${args.warmup} s warm-up, ${args.duration} s load`);
+    await signInReading(metricsUrl);
+    const alone = await measure(server, spec, child);
+    const before = await signInReading(metricsUrl);
+
+    say(`  ${server.name} W2 again, beside auth.signIn at ${args.connections} connections`);
+    // Well past the W2 point beside it, which stops it.
+    const storm = harness.startLoad({
+      base,
+      workload: "sign-in",
+      connections: args.connections,
+      seconds: args.warmup + args.duration + 60,
+    });
+    // W2's warm-up starts once the api answers sign-ins, not while the generator boots.
+    const deadline = Date.now() + 30_000;
+    while ((await signInReading(metricsUrl)).total === before.total) {
+      if (Date.now() > deadline) throw new Error("no sign-in of the storm reached the api");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const during = await measure(server, spec, child);
+    const duringLagMs = (await signInReading(metricsUrl)).lagMs;
+    const signIns = await storm.stop();
+    const outcomes = difference((await signInReading(metricsUrl)).outcomes, before.outcomes);
+
+    const rows: Row[] = [
+      { workload: "W2", variant: server.name, ...figures(during.result), rss_mb: during.peak },
+      { workload: "sign-in", variant: server.name, ...figures(signIns), rss_mb: during.peak },
+    ];
+    const result: StormFigures = {
+      connections: args.connections,
+      w2Alone: { ...figures(alone.result), loop_lag_p99_ms: before.lagMs },
+      w2During: { ...figures(during.result), loop_lag_p99_ms: duringLagMs },
+      signIns: figures(signIns),
+      outcomes,
+    };
+    return { rows, storm: result };
+  } finally {
+    await stop(child);
+  }
 }
 
 /** Every server must give the same answer, or the comparison means nothing. */
@@ -169,12 +294,15 @@ async function checkSameAnswers(servers: Server[], env: Record<string, string>) 
   for (const server of servers) {
     const { child, base } = await startServer(server, { ...env, DB_POOL_WARM: "1" });
     try {
+      const headers: Record<string, string> = server.signedIn
+        ? { cookie: (await signInBenchUsers(base, 1))[0]! }
+        : {};
       for (const p of [W1_PATH, w2Path(4242)]) {
         const workload: Workload = p === W1_PATH ? "W1" : "W2";
         if (!server.workloads.includes(workload)) continue;
         // Twice: a cached server answers the second time from its cache.
         for (let i = 0; i < 2; i++) {
-          const body = await (await fetch(base + p)).text();
+          const body = await (await fetch(base + p, { headers })).text();
           const key = p.split("?")[0]!;
           const expected = answers.get(key);
           const same = server.sameJsonParsed
@@ -240,6 +368,19 @@ await harness.run(async () => {
   };
   const node = process.execPath;
   const api = [node, "apps/api/dist/main.js"];
+  const cached = {
+    TELEMETRY: "on",
+    CACHE: "on",
+    UPSTASH_REDIS_REST_URL: redis.url,
+    UPSTASH_REDIS_REST_TOKEN: redis.token,
+  };
+  // The session cookie named as in production (`__Host-brisk_session`: the dashboard is on
+  // HTTPS), and every rate limit raised so that none refuses the bench's sign-ins, which all
+  // come from one address.
+  const auth = {
+    DASHBOARD_ORIGINS: "https://dashboard.bench.brisk.dev",
+    RATE_LIMIT_MULTIPLIER: "100000",
+  };
   const baseline = (file: string) => [node, "--import", tsx, `tooling/bench/src/servers/${file}`];
   const brisk: Server = {
     name: "brisk",
@@ -270,15 +411,19 @@ await harness.run(async () => {
     {
       name: "brisk-cached",
       command: api,
-      env: {
-        TELEMETRY: "on",
-        CACHE: "on",
-        UPSTASH_REDIS_REST_URL: redis.url,
-        UPSTASH_REDIS_REST_TOKEN: redis.token,
-      },
+      env: cached,
       workloads: ["W2"],
       scrape: true,
       prime: true,
+    },
+    {
+      name: "brisk-cached-auth",
+      command: api,
+      env: { ...cached, ...auth },
+      workloads: ["W2"],
+      scrape: true,
+      prime: true,
+      signedIn: true,
     },
     {
       name: "brisk-cached-memory",
@@ -305,11 +450,23 @@ await harness.run(async () => {
     },
   ];
 
-  await checkSameAnswers(servers, env);
+  const storm: Server = {
+    name: "brisk-cached-storm",
+    command: api,
+    env: { ...cached, ...auth },
+    workloads: ["W2"],
+  };
+  const chosen = (server: Server) => !args.only || args.only.includes(server.name);
+  const selected = servers.filter(chosen);
+
+  await checkSameAnswers(chosen(storm) ? [...selected, storm] : selected, env);
   const rows: Row[] = [];
-  for (const server of servers) rows.push(...(await runServer(server, env)));
+  for (const server of selected) rows.push(...(await runServer(server, env)));
+  const stormed = chosen(storm) ? await runStorm(storm, env) : undefined;
+  if (stormed) rows.push(...stormed.rows);
+  const slow = [brisk, naive].filter(chosen);
   const latency =
-    args["db-latency-ms"] > 0 ? await runAtLatency(databaseUrl, env, [brisk, naive]) : [];
+    args["db-latency-ms"] > 0 && slow.length > 0 ? await runAtLatency(databaseUrl, env, slow) : [];
 
   const transformers = await measureTransformers(databaseUrl);
   await writeReport({
@@ -319,6 +476,7 @@ await harness.run(async () => {
     cacheCounts,
     noSql,
     transformers,
+    storm: stormed?.storm,
     jsonFile: args.json,
     args,
   });

@@ -28,6 +28,17 @@ export interface LoadResult {
   errors: number;
 }
 
+/** What src/load.ts runs. */
+export interface LoadSpec {
+  base: string;
+  workload: Workload;
+  connections: number;
+  seconds: number;
+  sweep?: boolean;
+  /** Cookie headers, one per connection (signed-in clients). */
+  cookies?: string[] | undefined;
+}
+
 export function say(line: string) {
   process.stderr.write(`${line}\n`);
 }
@@ -77,6 +88,31 @@ export function createHarness(options: { name: string; limitMs: number }) {
     children.add(child);
     child.once("exit", () => children.delete(child));
     return child;
+  }
+
+  function startLoad(spec: LoadSpec) {
+    const child = track(
+      process.execPath,
+      ["--import", tsx, loadScript, JSON.stringify({ ...spec, users: USERS })],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let out = "";
+    child.stdout?.on("data", (chunk) => {
+      out += chunk;
+    });
+    const result = new Promise<LoadResult>((resolve, reject) => {
+      child.on("exit", (code) => {
+        if (code === 0) resolve(JSON.parse(out));
+        else reject(new Error(`load generator exited with ${code}`));
+      });
+    });
+    return {
+      result,
+      stop() {
+        child.kill("SIGTERM");
+        return result;
+      },
+    };
   }
 
   return {
@@ -137,29 +173,15 @@ export function createHarness(options: { name: string; limitMs: number }) {
     },
 
     /** Runs the load generator (src/load.ts) as its own process and reads its one JSON line. */
-    load(spec: {
-      base: string;
-      workload: Workload;
-      connections: number;
-      seconds: number;
-      sweep?: boolean;
-    }) {
-      return new Promise<LoadResult>((resolve, reject) => {
-        const child = track(
-          process.execPath,
-          ["--import", tsx, loadScript, JSON.stringify({ ...spec, users: USERS })],
-          { stdio: ["ignore", "pipe", "inherit"] },
-        );
-        let out = "";
-        child.stdout?.on("data", (chunk) => {
-          out += chunk;
-        });
-        child.on("exit", (code) => {
-          if (code === 0) resolve(JSON.parse(out));
-          else reject(new Error(`load generator exited with ${code}`));
-        });
-      });
+    load(spec: LoadSpec) {
+      return startLoad(spec).result;
     },
+
+    /**
+     * The load generator, started: `stop()` ends it before its `seconds` are up and gives
+     * what it measured until then (load that runs beside another measurement).
+     */
+    startLoad,
   };
 }
 

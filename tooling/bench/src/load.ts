@@ -1,21 +1,24 @@
-import { mulberry32 } from "@brisk/db/seed";
+import { BENCH_PASSWORD, mulberry32 } from "@brisk/db/seed";
 import autocannon from "autocannon";
 import { z } from "zod";
-import { W1_PATH, type Workload, w2BatchPath, w2Path } from "./workloads";
+import { benchEmail, SIGN_IN_PATH, W1_PATH, type Workload, w2BatchPath, w2Path } from "./workloads";
 
 /**
  * One load run, in a process of its own so the generator never shares an event loop with
- * the runner. Input: a JSON argument; output: one JSON line on stdout.
+ * the runner. Input: a JSON argument; output: one JSON line on stdout, when `seconds` are up
+ * or, sooner, on SIGTERM (load that runs beside another measurement until it is done).
  */
 const spec = z
   .object({
     base: z.url(),
-    workload: z.enum(["W1", "W2"] satisfies Workload[]),
+    workload: z.enum(["W1", "W2", "sign-in"] satisfies Workload[]),
     connections: z.number().int().min(1),
     seconds: z.number().min(0),
     users: z.number().int().min(1),
     // W2 once for every id, in batches: fills a cache so that the measured run reads hot keys.
     sweep: z.boolean().default(false),
+    // Cookie headers, one per connection: each simulated client sends its own session.
+    cookies: z.array(z.string().min(1)).default([]),
   })
   .parse(JSON.parse(process.argv[2] ?? "{}"));
 
@@ -29,18 +32,46 @@ function sweepPath() {
   next += SWEEP_BATCH;
   return w2BatchPath(ids);
 }
+const randomUser = () => 1 + Math.floor(rand() * spec.users);
 const path =
-  spec.workload === "W1"
-    ? () => W1_PATH
-    : spec.sweep
-      ? sweepPath
-      : () => w2Path(1 + Math.floor(rand() * spec.users));
+  spec.workload === "W1" ? () => W1_PATH : spec.sweep ? sweepPath : () => w2Path(randomUser());
 
-const result = await autocannon({
-  url: spec.base,
-  connections: spec.connections,
-  ...(spec.sweep ? { amount: Math.ceil(spec.users / SWEEP_BATCH) } : { duration: spec.seconds }),
-  requests: [{ method: "GET", setupRequest: (req) => ({ ...req, path: path() }) }],
+// A random bench user signing in with the right password: every attempt succeeds (or is
+// refused for load), none counts as a failure.
+const signIn: autocannon.Request = {
+  method: "POST",
+  path: SIGN_IN_PATH,
+  headers: { "content-type": "application/json" },
+  setupRequest: (req) => ({
+    ...req,
+    body: JSON.stringify({ email: benchEmail(randomUser()), password: BENCH_PASSWORD }),
+  }),
+};
+const read: autocannon.Request = {
+  method: "GET",
+  setupRequest: (req) => ({ ...req, path: path() }),
+};
+
+let connection = 0;
+const result = await new Promise<autocannon.Result>((resolve, reject) => {
+  const run = autocannon(
+    {
+      url: spec.base,
+      connections: spec.connections,
+      ...(spec.sweep
+        ? { amount: Math.ceil(spec.users / SWEEP_BATCH) }
+        : { duration: spec.seconds }),
+      requests: [spec.workload === "sign-in" ? signIn : read],
+      ...(spec.cookies.length > 0
+        ? {
+            setupClient: (client: autocannon.Client) =>
+              client.setHeaders({ cookie: spec.cookies[connection++ % spec.cookies.length] }),
+          }
+        : {}),
+    },
+    (error, done) => (error ? reject(error) : resolve(done)),
+  );
+  process.once("SIGTERM", () => run.stop());
 });
 process.stdout.write(
   `${JSON.stringify({

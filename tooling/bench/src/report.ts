@@ -5,16 +5,20 @@ import type { BenchArgs } from "./args";
 import type { TransformerFigures } from "./transformer";
 import type { Workload } from "./workloads";
 
-export type Variant =
-  | "brisk"
-  | "brisk-traced"
-  | "brisk-notel"
-  | "brisk-cached"
-  | "brisk-cached-memory"
-  | "naive"
-  | "ceiling"
-  | "ceiling-pgjson"
-  | "ceiling-memory";
+export const VARIANTS = [
+  "brisk",
+  "brisk-traced",
+  "brisk-notel",
+  "brisk-cached",
+  "brisk-cached-memory",
+  "brisk-cached-auth",
+  "brisk-cached-storm",
+  "naive",
+  "ceiling",
+  "ceiling-pgjson",
+  "ceiling-memory",
+] as const;
+export type Variant = (typeof VARIANTS)[number];
 
 export interface Row {
   workload: Workload;
@@ -34,6 +38,26 @@ export interface LatencyRow {
   p50_ms: number;
   p99_ms: number;
   errors: number;
+}
+
+/** One load generator's figures. */
+export interface LoadFigures {
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+}
+
+/**
+ * W2 cached on one api, alone and then with `auth.signIn` at full load beside it (with the
+ * api's event-loop lag p99 over each point), and how the sign-ins ended.
+ */
+export interface StormFigures {
+  connections: number;
+  w2Alone: LoadFigures & { loop_lag_p99_ms: number };
+  w2During: LoadFigures & { loop_lag_p99_ms: number };
+  signIns: LoadFigures;
+  outcomes: Record<"ok" | "failed" | "limited" | "busy", number>;
 }
 
 /** What the cache's tiers did: lookups by tier and result, and Redis commands by outcome. */
@@ -71,6 +95,7 @@ export function ratios(
   rows: Row[],
   latency: LatencyRow[],
   noSql: Partial<Record<Variant, number>>,
+  storm: StormFigures | undefined,
 ) {
   const atLatency = (variant: Variant, connections: number) =>
     latency.find((r) => r.variant === variant && r.connections === connections)?.p50_ms;
@@ -105,6 +130,11 @@ export function ratios(
     ),
     "W2 brisk-cached reads with no SQL": noSql["brisk-cached"] ?? null,
     "W2 brisk-cached-memory reads with no SQL": noSql["brisk-cached-memory"] ?? null,
+    "W2 brisk-cached-auth/brisk-cached req/s": rps(rows, "W2", "brisk-cached-auth", "brisk-cached"),
+    "W2 brisk-cached-auth reads with no SQL": noSql["brisk-cached-auth"] ?? null,
+    "W2 p99 during a sign-in storm / without": storm
+      ? ratio(storm.w2During.p99_ms, storm.w2Alone.p99_ms)
+      : null,
   };
 }
 
@@ -136,6 +166,25 @@ function latencyTable(rows: LatencyRow[], roundTripMs: number): string[] {
       (r) =>
         `| ${r.variant} | ${r.connections} | ${r.rps} | ${r.p50_ms} | ${r.p99_ms} | ${r.errors} |`,
     ),
+    "",
+  ];
+}
+
+function stormTable(storm: StormFigures | undefined): string[] {
+  if (!storm) return [];
+  const line = (what: string, f: LoadFigures & { loop_lag_p99_ms?: number }) =>
+    `| ${what} | ${f.rps} | ${f.p50_ms} | ${f.p99_ms} | ${f.errors} | ${f.loop_lag_p99_ms ?? ""} |`;
+  const { ok, failed, limited, busy } = storm.outcomes;
+  return [
+    `A sign-in storm (\`brisk-cached-storm\`): W2 cached alone, then with \`auth.signIn\` at ${storm.connections} connections beside it (bench users, the right password, \`RATE_LIMIT_MULTIPLIER\` raised so no limit refuses):`,
+    "",
+    "| load | req/s | p50 ms | p99 ms | errors | api event-loop lag p99 ms |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
+    line("W2 alone", storm.w2Alone),
+    line("W2 during the storm", storm.w2During),
+    line("auth.signIn (the storm)", storm.signIns),
+    "",
+    `Sign-ins by outcome during the storm: ${ok} ok, ${failed} failed, ${limited} limited, ${busy} busy (hash queue full).`,
     "",
   ];
 }
@@ -182,6 +231,8 @@ function chart(rows: Row[]): string {
     ceiling: "#6b7280",
     "ceiling-pgjson": "#78716c",
     "ceiling-memory": "#9ca3af",
+    "brisk-cached-auth": "#15803d",
+    "brisk-cached-storm": "#ca8a04",
   };
   const bars = rows.map((r, i) => {
     const y = 30 + i * (barHeight + gap);
@@ -207,11 +258,12 @@ export async function writeReport(options: {
   cacheCounts: { variant: Variant; phase: string; counts: CacheCounts }[];
   noSql: Partial<Record<Variant, number>>;
   transformers: TransformerFigures[];
+  storm: StormFigures | undefined;
   jsonFile: string | undefined;
   args: BenchArgs;
 }) {
-  const { rows, latency, transformers } = options;
-  const r = ratios(rows, latency, options.noSql);
+  const { rows, latency, transformers, storm } = options;
+  const r = ratios(rows, latency, options.noSql, storm);
   const ratioLines = Object.entries(r).map(
     ([name, value]) => `- ${name}: ${formatRatio(name, value)}`,
   );
@@ -223,11 +275,13 @@ export async function writeReport(options: {
     "",
     `Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}; ` +
       `${options.args.connections} connections, ${options.args.duration} s per point after ${options.args.warmup} s warm-up.`,
-    "Dataset: 10,000 users × 10 posts, 50 tags. W1: 100 users with their 10 latest posts. W2: one user by random id, uncached (`brisk`, cache off), through both cache tiers (`brisk-cached`, Redis behind the Upstash bridge on the same machine) and through tier 1 alone (`brisk-cached-memory`).",
+    "Dataset: 10,000 users × 10 posts, 50 tags. W1: 100 users with their 10 latest posts. W2: one user by random id, uncached (`brisk`, cache off), through both cache tiers (`brisk-cached`, Redis behind the Upstash bridge on the same machine), through tier 1 alone (`brisk-cached-memory`), and through both tiers with a session cookie on every request (`brisk-cached-auth`, one signed-in bench user per connection). sign-in: `auth.signIn` as a bench user, beside W2 cached (`brisk-cached-storm`).",
+    ...(options.args.only ? ["", `Only these variants: ${options.args.only.join(", ")}.`] : []),
     "",
     table(rows),
     "",
     ...latencyTable(latency, options.args["db-latency-ms"]),
+    ...stormTable(storm),
     ...cacheTable(options.cacheCounts),
     ...ratioLines,
     "",
@@ -246,12 +300,20 @@ export async function writeReport(options: {
   await writeFile(path.join(dir, "latest.md"), markdown);
   await writeFile(path.join(dir, "latest.svg"), chart(rows));
   if (options.jsonFile) {
-    const json = { rows, latency, cacheCounts: options.cacheCounts, ratios: r, transformers };
+    const json = {
+      rows,
+      latency,
+      cacheCounts: options.cacheCounts,
+      storm: storm ?? null,
+      ratios: r,
+      transformers,
+    };
     await writeFile(path.resolve(options.jsonFile), `${JSON.stringify(json, null, 2)}\n`);
   }
   process.stdout.write(
     `\n${table(rows)}\n\n${latencyTable(latency, options.args["db-latency-ms"]).join("\n")}\n`,
   );
+  process.stdout.write(`${stormTable(storm).join("\n")}\n`);
   process.stdout.write(
     `${cacheTable(options.cacheCounts).join("\n")}\n${ratioLines.join("\n")}\n\n`,
   );

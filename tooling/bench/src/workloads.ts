@@ -1,5 +1,5 @@
 /** The benchmark's requests (docs/PERFORMANCE.md), shared by the load generator and the answer check. */
-export type Workload = "W1" | "W2";
+export type Workload = "W1" | "W2" | "sign-in";
 
 export const input = (value: unknown) => encodeURIComponent(JSON.stringify(value));
 
@@ -12,3 +12,9 @@ export function w2BatchPath(ids: number[]) {
   const inputs = Object.fromEntries(ids.map((id, i) => [i, { id }]));
   return `/trpc/${ids.map(() => "users.byId").join(",")}?batch=1&input=${input(inputs)}`;
 }
+
+/** A tRPC mutation over HTTP: POST, the input as the JSON body. */
+export const SIGN_IN_PATH = "/trpc/auth.signIn";
+
+/** The seed's benchmark users (user n has id n), all with the password BENCH_PASSWORD. */
+export const benchEmail = (n: number) => `user${String(n).padStart(5, "0")}@bench.brisk.dev`;

@@ -114,7 +114,12 @@ say(
 );
 
 const apiUrl = `http://127.0.0.1:${env.API_PORT}`;
-const shared = { DATABASE_URL: databaseUrl, NODE_ENV: "development" };
+const shared = {
+  DATABASE_URL: databaseUrl,
+  NODE_ENV: "development",
+  // The dashboard as a browser reaches it: its cookie-carrying writes name this origin.
+  DASHBOARD_ORIGINS: `http://localhost:${env.WEB_PORT},http://127.0.0.1:${env.WEB_PORT}`,
+};
 run("api", "@brisk/api", {
   ...shared,
   // One api, and the dashboard writes through it: tier 1 keeps entries without Redis too.

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { ADMIN, MEMBER, signedInPage } from "./accounts";
 import { artifacts, useStack } from "./stack";
 
 const stack = useStack({ users: 56, postsPerUser: 5, demo: true });
@@ -39,13 +40,23 @@ describe("Authors page", () => {
     await page.close();
   });
 
-  it("opens an author's page from the list", async () => {
+  it("opens an author's page from the list, with the email for that author alone", async () => {
     const page = await stack.browser.newPage();
     await page.goto(`${stack.web}/authors`);
     await page.getByRole("link", { name: "Morgan Member" }).first().click();
     await page.waitForURL(/\/authors\/2$/);
-    await expect.poll(() => page.textContent("body")).toContain("member@brisk.dev");
+    await page.getByRole("heading", { name: "Morgan Member", level: 1 }).waitFor();
+    expect(await page.textContent("main")).not.toContain("member@brisk.dev");
     await page.close();
+
+    // Signed in as Morgan: their own page has their email; another author's does not.
+    const morgan = await signedInPage(stack, MEMBER.email);
+    await morgan.goto(`${stack.web}/authors/${MEMBER.id}`);
+    expect(await morgan.textContent("main")).toContain(MEMBER.email);
+    await morgan.goto(`${stack.web}/authors/${ADMIN.id}`);
+    await morgan.getByRole("heading", { name: ADMIN.name, level: 1 }).waitFor();
+    expect(await morgan.textContent("main")).not.toContain(ADMIN.email);
+    await morgan.close();
   });
 
   it("answers an unknown author with a not-found page", async () => {

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { ADMIN, signedInPage } from "./accounts";
 import { artifacts, useStack } from "./stack";
 
 // Every request is kept as a slow trace (SLOW_TRACE_MS=0), so a handful is enough to show.
@@ -18,12 +19,19 @@ const polls = { timeout: 20_000, interval: 250 };
 
 describe("Ops page", () => {
   it("renders only the shell on the server: the numbers come from apps/api", async () => {
-    const res = await fetch(`${stack.web}/ops`);
-    expect(res.status).toBe(200);
+    // Admins only: signed out, the page sends to sign-in first.
+    const anonymous = await fetch(`${stack.web}/ops`, { redirect: "manual" });
+    expect(anonymous.status).toBe(307);
+    expect(anonymous.headers.get("location")).toBe("/sign-in?next=%2Fops");
+
+    const page = await signedInPage(stack, ADMIN.email);
+    const res = await page.request.get(`${stack.web}/ops`);
+    expect(res.status()).toBe(200);
     const html = await res.text();
     expect(html).toContain("Slow traces");
     expect(html).toContain('aria-busy="true"');
     expect(html).not.toContain('data-testid="trace-row"');
+    await page.close();
   });
 
   it("charts the api's metrics and opens a slow trace as a span waterfall", async () => {
@@ -35,7 +43,7 @@ describe("Ops page", () => {
       expect(answers.map((r) => r.status)).toEqual([200, 200]);
     }
 
-    const page = await stack.browser.newPage({ viewport: { width: 1280, height: 2300 } });
+    const page = await signedInPage(stack, ADMIN.email, { width: 1280, height: 2300 });
     // Procedures the browser asks for (one batched request may carry several).
     const calls: string[] = [];
     page.on("request", (request) => {

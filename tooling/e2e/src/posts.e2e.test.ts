@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Locator } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { ADMIN, signedInPage } from "./accounts";
 import { recordApiCalls } from "./api-calls";
 import { artifacts, useStack } from "./stack";
 
@@ -76,7 +77,8 @@ describe("Posts page", () => {
   });
 
   it("creates, edits and deletes a post in the editor", async () => {
-    const page = await stack.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // An admin, who may also pick another author (a member may not: accounts.e2e.test.ts).
+    const page = await signedInPage(stack, ADMIN.email);
     const title = "Measuring the editor end to end";
     const body = "# Why\n\nA post written by the e2e suite, with **markdown** in it.";
     const rows = page.getByTestId("post-row");
@@ -85,6 +87,7 @@ describe("Posts page", () => {
     await page.goto(`${stack.web}/posts`);
     await page.getByRole("link", { name: "New post" }).click();
     await page.waitForURL(/\/posts\/new$/);
+    expect(await page.getByLabel("Author").inputValue()).toBe(String(ADMIN.id));
     await page.getByLabel("Title").fill(title);
     await page.getByLabel("Body").fill(body);
     const tagPicker = page.getByRole("group", { name: /^Tags/ });
@@ -126,12 +129,16 @@ describe("Posts page", () => {
     await page.waitForURL(/\/posts$/);
     await expect.poll(() => rows.count()).toBe(20);
     expect(await rows.first().textContent()).not.toContain(title);
-    expect((await fetch(editUrl)).status).toBe(404);
+    expect((await fetch(editUrl.replace(/\/edit$/, ""))).status).toBe(404);
     await page.close();
   });
 
   it("answers an unknown or malformed post id with a not-found page", async () => {
-    expect((await fetch(`${stack.web}/posts/999999/edit`)).status).toBe(404);
+    expect((await fetch(`${stack.web}/posts/999999`)).status).toBe(404);
+    expect((await fetch(`${stack.web}/posts/abc`)).status).toBe(404);
     expect((await fetch(`${stack.web}/posts/abc/edit`)).status).toBe(404);
+    const page = await signedInPage(stack, ADMIN.email);
+    expect((await page.request.get(`${stack.web}/posts/999999/edit`)).status()).toBe(404);
+    await page.close();
   });
 });

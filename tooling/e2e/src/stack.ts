@@ -46,11 +46,15 @@ export function useStack(
     await seed(database.handle.sql, seedOptions);
 
     const [apiPort, webPort] = [await freePort(), await freePort()];
+    stack.web = `http://127.0.0.1:${webPort}`;
     const common = {
       DATABASE_URL: database.url,
       NODE_ENV: "production",
       DB_POOL_WARM: "2",
       METRICS_PORT: "0",
+      // Where the browser opens the dashboard: both servers refuse a change that carries the
+      // session cookie from anywhere else (the api from /trpc, the dashboard in its actions).
+      DASHBOARD_ORIGINS: stack.web,
     };
     const api = startProcess(process.execPath, ["dist/main.js"], {
       cwd: path.join(root, "apps/api"),
@@ -76,7 +80,6 @@ export function useStack(
       },
     });
     servers.push(site);
-    stack.web = `http://127.0.0.1:${webPort}`;
     await Promise.all([
       waitForOk(`http://127.0.0.1:${apiPort}/readyz`, api),
       waitForOk(`${stack.web}/api/health`, site),

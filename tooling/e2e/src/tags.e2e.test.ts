@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { ADMIN, MEMBER, signedInPage } from "./accounts";
 import { recordApiCalls } from "./api-calls";
 import { artifacts, useStack } from "./stack";
 
@@ -14,8 +15,9 @@ function tagRow(page: Page, slug: string): Locator {
     .filter({ has: page.getByTestId("tag-slug").getByText(slug, { exact: true }) });
 }
 
+/** The Tags page as an admin, the one who may change tags. */
 async function openTags(): Promise<Page> {
-  const page = await stack.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await signedInPage(stack, ADMIN.email);
   await page.goto(`${stack.web}/tags`);
   await page.getByTestId("tag-form").waitFor();
   return page;
@@ -26,11 +28,13 @@ describe("Tags page", () => {
     const html = await (await fetch(`${stack.web}/tags`)).text();
     expect(html.match(/data-testid="tag-row"/g)).toHaveLength(50);
     expect(html).toContain("Postgres");
-    expect(html).toContain("Admin-only access arrives with sign-in");
+    // Signed out: the tags, and no way to change them.
+    expect(html).toContain("Only admins add, change and delete tags");
+    expect(html).not.toContain('data-testid="tag-form"');
   });
 
   it("lists the tags by name without asking the api from the browser", async () => {
-    const page = await stack.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await signedInPage(stack, ADMIN.email);
     const apiCalls = recordApiCalls(page);
     await page.goto(`${stack.web}/tags`);
     const rows = page.getByTestId("tag-row");
@@ -40,6 +44,29 @@ describe("Tags page", () => {
     expect(await tagRow(page, "node-js").textContent()).toContain("#16a34a");
     expect(apiCalls).toEqual([]);
     await page.screenshot({ path: path.join(artifacts, "tags.png") });
+    await page.close();
+  });
+
+  it("offers a member no way to change tags, and the api refuses them anyway", async () => {
+    const page = await signedInPage(stack, MEMBER.email);
+    await page.goto(`${stack.web}/tags`);
+    await expect.poll(() => page.getByTestId("tag-row").count()).toBe(50);
+    expect(await page.getByTestId("tag-form").count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Edit" }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Delete" }).count()).toBe(0);
+    expect(await page.getByTestId("tags-access").textContent()).toContain("Only admins");
+    await page.screenshot({ path: path.join(artifacts, "tags-member.png") });
+
+    // Sent anyway, from the page with its session cookie: 403.
+    const status = await page.evaluate(async () => {
+      const res = await fetch("/trpc/tags.create", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "Sneaky", slug: "sneaky", colour: "#123456" }),
+      });
+      return res.status;
+    });
+    expect(status).toBe(403);
     await page.close();
   });
 

@@ -1,7 +1,7 @@
 import { seed } from "@brisk/db/seed";
 import { useTestDatabase } from "@brisk/db/testing/database";
 import { pageReads } from "@brisk/trpc";
-import { CACHE_PREFIX } from "@brisk/trpc/testing";
+import { CACHE_PREFIX, signedInRequest } from "@brisk/trpc/testing";
 import { startTestRedis, type TestRedis } from "@brisk/upstash-bridge/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi } from "../testing";
@@ -12,6 +12,7 @@ const database = useTestDatabase();
 let redis: TestRedis;
 let a: Awaited<ReturnType<typeof startTestApi>>;
 let b: Awaited<ReturnType<typeof startTestApi>>;
+let adminToken: string;
 
 beforeAll(async () => {
   await seed(database.handle.sql, { users: 30, postsPerUser: 5, demo: true });
@@ -24,6 +25,7 @@ beforeAll(async () => {
   // Two api instances over one database and one Redis, each warmed at start.
   a = await startTestApi(database, { cache });
   b = await startTestApi(database, { cache });
+  ({ token: adminToken } = await signedInRequest(a.runtime, 1));
 });
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
@@ -38,10 +40,11 @@ async function query<T>(api: { base: string }, path: string, value?: unknown): P
   return ((await res.json()) as { result: { data: T } }).result.data;
 }
 
+/** Writes are an admin's: demo user 1, through a session sent as a bearer token. */
 async function mutate(api: { base: string }, path: string, value: unknown) {
   const res = await fetch(`${api.base}/${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` },
     body: JSON.stringify(value),
   });
   expect(res.status).toBe(200);

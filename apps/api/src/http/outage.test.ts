@@ -5,6 +5,7 @@ import { runMigrations } from "@brisk/db";
 import { type EmbeddedPostgresHandle, freePort, startEmbeddedPostgres } from "@brisk/db/embedded";
 import { seed } from "@brisk/db/seed";
 import { appRouter, createRuntime, type Runtime } from "@brisk/trpc";
+import { signedInRequest, TEST_DASHBOARD_ORIGIN } from "@brisk/trpc/testing";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiServer } from "./server";
@@ -18,6 +19,8 @@ let pg: EmbeddedPostgresHandle;
 let runtime: Runtime;
 let api: ReturnType<typeof createApiServer>;
 let base: string;
+/** A session of user 1: writes need one. */
+let token: string;
 /** A connection of the test's own, apart from the api's pool of two. */
 let observer: postgres.Sql;
 
@@ -39,8 +42,10 @@ beforeAll(async () => {
     database: { url, pool: { max: 2, warm: 2, connectTimeoutS: 2 }, applicationName: APP },
     requestTimeoutMs: DEADLINE_MS,
     exposeErrors: false,
+    auth: { dashboardOrigins: [TEST_DASHBOARD_ORIGIN], rateLimitMultiplier: 1 },
   });
   await seed(runtime.db.sql, { users: 5 });
+  ({ token } = await signedInRequest(runtime, 1));
   api = createApiServer({
     router: appRouter,
     createContext: runtime.createContext,
@@ -78,8 +83,8 @@ const getUser = () => fetch(`${base}/users.byId?input=${encodeURIComponent('{"id
 const createPost = (title: string) =>
   fetch(`${base}/posts.create`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ authorId: 1, title, body: "" }),
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ title, body: "" }),
   });
 
 async function timed<T>(work: () => Promise<T>) {

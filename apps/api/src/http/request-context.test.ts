@@ -83,7 +83,9 @@ describe("the request in a procedure's context", () => {
       fromNext = serialized;
     });
     const inProcess = createCallerFactory(router)(
-      runtime.current!.createContext(nextRequest({ id: "in-process", headers, cookies })),
+      runtime.current!.createContext(
+        nextRequest({ id: "in-process", ip: undefined, headers, cookies }),
+      ),
     );
     expect(await inProcess.remember()).toEqual({ requestId: "in-process" });
 

@@ -24,6 +24,10 @@ export interface ServerDeps {
   inngest?: Handler | undefined;
   /** Share of requests logged with an access line (1: all); failures are always logged. */
   accessLogSample?: number | undefined;
+  /** Proxies in front that append to X-Forwarded-For (TRUST_PROXY_HOPS); 0 when absent. */
+  trustProxyHops?: number | undefined;
+  /** Request bodies above this are refused with 413 (MAX_BODY_BYTES); 1 MiB when absent. */
+  maxBodyBytes?: number | undefined;
 }
 
 export function createApiServer(deps: ServerDeps) {
@@ -37,6 +41,8 @@ export function createApiServer(deps: ServerDeps) {
     createContext: deps.createContext,
     log: deps.log,
     serialize: deps.serialize ?? JSON.stringify,
+    trustProxyHops: deps.trustProxyHops ?? 0,
+    maxBodyBytes: deps.maxBodyBytes ?? 1024 * 1024,
   }).handle;
 
   const routes: Route[] = [

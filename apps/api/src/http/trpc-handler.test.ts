@@ -69,6 +69,8 @@ beforeAll(async () => {
     createContext: runtime.createContext,
     log: runtime.log,
     serialize: JSON.stringify,
+    trustProxyHops: 0,
+    maxBodyBytes: 1024 * 1024,
   });
   const listen = async (handler: typeof route.handle) => {
     const server = http.createServer((req, res) => {
@@ -242,6 +244,8 @@ describe("Brisk's tRPC handler against tRPC's own", () => {
       createContext: cached.createContext,
       log: cached.log,
       serialize: cached.serialize,
+      trustProxyHops: 0,
+      maxBodyBytes: 1024 * 1024,
     });
     const server = http.createServer((req, res) => {
       res.setHeader("x-request-id", "corpus");

@@ -259,6 +259,10 @@ export function createTrpcHandler<TContext>(options: TrpcHandlerOptions<TContext
               message: `Unsupported ${req.method}-request to ${procType} procedure at path "${call.path}"`,
             });
           }
+          // A body over the limit refuses the request (413), not only the calls that read their
+          // input: tRPC would still run the others (a sign-out, or any call refused first for
+          // who is calling), answering for a request the server declined to read.
+          if (body instanceof TRPCError) throw body;
           const data = await proc({
             path: call.path,
             getRawInput: async () => readInputs()[call.index],

@@ -17,13 +17,15 @@ export interface TrpcRouteDeps {
   log: Logger;
   /** JSON of a procedure's answer; the cache keeps it for the answers it holds. */
   serialize: (data: unknown) => string;
+  /** Proxies in front that append to X-Forwarded-For: how the client's address is read. */
+  trustProxyHops: number;
+  /** Bodies above this are refused with 413 before they are parsed. */
+  maxBodyBytes: number;
 }
 
 const BASE_PATH = "/trpc/";
 // The dashboard batches at most 50 calls; more in one request is a client's mistake.
 const MAX_BATCH_SIZE = 100;
-// The largest input a procedure takes is a post body of 100,000 characters.
-const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * `/trpc/*`: Brisk's handler on node:http (`handle`), and tRPC's own standalone handler with
@@ -33,12 +35,15 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export function createTrpcRoute(deps: TrpcRouteDeps) {
   // The server gave the request its id before tRPC saw it.
   const contextOf = (req: IncomingMessage, res: ServerResponse) =>
-    deps.createContext(nodeRequest(req, res, String(res.getHeader("x-request-id"))));
+    deps.createContext(
+      nodeRequest(req, res, String(res.getHeader("x-request-id")), deps.trustProxyHops),
+    );
 
   const responseHeaders = (errors: readonly TRPCError[]) => {
     const headers: Record<string, string> = {};
     const timing = serverTiming();
     if (timing) headers["server-timing"] = timing;
+    // A rate limit's 429 sets its own Retry-After (ctx.request.setHeader), which stays.
     if (errors.some((e) => e.code === "SERVICE_UNAVAILABLE")) {
       headers["retry-after"] = String(RETRY_AFTER_S);
     }
@@ -62,7 +67,7 @@ export function createTrpcRoute(deps: TrpcRouteDeps) {
     router: deps.router,
     basePath: BASE_PATH,
     maxBatchSize: MAX_BATCH_SIZE,
-    maxBodySize: MAX_BODY_BYTES,
+    maxBodySize: deps.maxBodyBytes,
     createContext: ({ req, res }) => contextOf(req, res),
     responseMeta: ({ errors }) => ({ headers: responseHeaders(errors) }),
     onError,
@@ -72,7 +77,7 @@ export function createTrpcRoute(deps: TrpcRouteDeps) {
     router: deps.router,
     basePath: BASE_PATH,
     maxBatchSize: MAX_BATCH_SIZE,
-    maxBodyBytes: MAX_BODY_BYTES,
+    maxBodyBytes: deps.maxBodyBytes,
     createContext: contextOf,
     responseHeaders,
     onError,

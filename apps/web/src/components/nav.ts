@@ -3,6 +3,8 @@ export interface NavItem {
   label: string;
   /** Only for a page not built yet: what it will give the user, told to them there. */
   soon?: string;
+  /** Shown to admins only: everyone else would find a page telling them it is not theirs. */
+  admin?: true;
 }
 
 /** The dashboard's pages, in sidebar order. */
@@ -20,7 +22,8 @@ export const mainNav: NavItem[] = [
     label: "Jobs",
     soon: "The Jobs page is on its way: background runs with their steps and status, and a retry button for the ones that failed.",
   },
-  { href: "/ops", label: "Ops" },
+  { href: "/ops", label: "Ops", admin: true },
+  { href: "/api-keys", label: "API keys", admin: true },
   {
     href: "/mailbox",
     label: "Dev mailbox",
@@ -28,16 +31,8 @@ export const mainNav: NavItem[] = [
   },
 ];
 
-export const accountNav: NavItem[] = [
-  {
-    href: "/sign-in",
-    label: "Sign in",
-    soon: "Sign-in is on its way: your own account, with a session that lasts 15 minutes and stays open while you work. Until then the dashboard is open to anyone who can reach it.",
-  },
-];
-
 export function navItem(href: string): NavItem {
-  const item = [...mainNav, ...accountNav].find((entry) => entry.href === href);
+  const item = mainNav.find((entry) => entry.href === href);
   if (!item) throw new Error(`No navigation entry for ${href}`);
   return item;
 }

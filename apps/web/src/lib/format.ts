@@ -16,6 +16,21 @@ export function formatDate(value: DateLike): string {
   return Number.isNaN(date.getTime()) ? "" : dateFormat.format(date);
 }
 
+const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZone: "UTC",
+});
+
+/** To the minute, in UTC like formatDate (the server and the browser must print the same). */
+export function formatDateTime(value: DateLike): string {
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? "" : `${dateTimeFormat.format(date)} UTC`;
+}
+
 export function isoDate(value: DateLike): string {
   const date = value instanceof Date ? value : new Date(value);
   return Number.isNaN(date.getTime()) ? "" : date.toISOString();

@@ -8,14 +8,18 @@ import { makeQueryClient } from "./query-client";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
-let browserQueryClient: QueryClient | undefined;
+let browserQueryClient: { owner: string; client: QueryClient } | undefined;
 
-function getQueryClient() {
+function getQueryClient(owner: string) {
   // On the server: a new client per render, so no data leaks between requests.
   if (isServer) return makeQueryClient();
-  // In the browser: one per tab, kept even if React suspends during the first render.
-  browserQueryClient ??= makeQueryClient();
-  return browserQueryClient;
+  // In the browser: one per tab and user, kept even if React suspends during the first
+  // render. Signing in or out starts an empty one: drafts and emails one user was shown stay
+  // out of the next one's pages, and nothing fetched as someone else is taken for fresh.
+  if (browserQueryClient?.owner !== owner) {
+    browserQueryClient = { owner, client: makeQueryClient() };
+  }
+  return browserQueryClient.client;
 }
 
 /**
@@ -36,8 +40,9 @@ function makeTrpcClient(): BriskClient {
   return createBriskClient({ url: "/trpc" });
 }
 
-export function TRPCReactProvider({ children }: { children: ReactNode }) {
-  const queryClient = getQueryClient();
+/** `owner` names whose data the browser's cache holds: the signed-in user, or "anonymous". */
+export function TRPCReactProvider({ owner, children }: { owner: string; children: ReactNode }) {
+  const queryClient = getQueryClient(owner);
   const [trpcClient] = useState(makeTrpcClient);
   return (
     <QueryClientProvider client={queryClient}>

@@ -16,6 +16,14 @@ export interface ListPostsParams {
   status?: PostStatus | undefined;
   cursor?: PostCursor | undefined;
   limit: number;
+  /** Whose drafts may be listed: everyone's (an admin), one author's (their own), or none. */
+  drafts: "all" | "none" | { authorId: number };
+}
+
+function visibleTo(drafts: ListPostsParams["drafts"]) {
+  if (drafts === "all") return undefined;
+  const published = eq(posts.status, "published");
+  return drafts === "none" ? published : or(published, eq(posts.authorId, drafts.authorId));
 }
 
 // Author and tags come back inside the same statement: lateral joins, not a query per post.
@@ -45,6 +53,7 @@ export async function listPosts(db: Database, params: ListPostsParams) {
   const filters: (SQL | undefined)[] = [
     params.authorId === undefined ? undefined : eq(posts.authorId, params.authorId),
     params.status === undefined ? undefined : eq(posts.status, params.status),
+    visibleTo(params.drafts),
     params.tagSlug === undefined
       ? undefined
       : exists(
@@ -83,6 +92,15 @@ export async function getPost(db: Database, id: number) {
     with: withAuthorAndTags,
   });
   return row ? flattenTags(row) : null;
+}
+
+/** Who wrote a post and whether it is out: what deciding who may see or change it needs. */
+export async function getPostAccess(db: Executor, id: number) {
+  const [row] = await db
+    .select({ authorId: posts.authorId, status: posts.status })
+    .from(posts)
+    .where(eq(posts.id, id));
+  return row ?? null;
 }
 
 export interface PostInput {

@@ -32,7 +32,7 @@ export function listUsersQuery(db: Database) {
  */
 export function usersByIdQuery(db: Database) {
   return db.query.users.findMany({
-    columns: { ...userColumns, email: true },
+    columns: userColumns,
     where: sql`${users.id} = any(${sql.placeholder("ids")}::int[])`,
     with: { posts: latestPublished(sql.placeholder("postsLimit")) },
   });

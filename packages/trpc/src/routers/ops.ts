@@ -1,6 +1,6 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import type { Context } from "../context";
-import { publicProcedure, TRPCError } from "../init";
+import { adminProcedure, TRPCError } from "../init";
 
 // Ops data describes the api process; the dashboard's own process has none to give.
 function sources(ctx: Context) {
@@ -15,8 +15,8 @@ function sources(ctx: Context) {
 
 export const opsRouter = {
   /** Per-interval rates, error ratios and latency percentiles, pool and event loop. */
-  metrics: publicProcedure.query(({ ctx }) => ({ points: sources(ctx).series.points() })),
+  metrics: adminProcedure.query(({ ctx }) => ({ points: sources(ctx).series.points() })),
 
   /** The most recent slow traces with their spans, newest first. */
-  traces: publicProcedure.query(({ ctx }) => sources(ctx).traces.list()),
+  traces: adminProcedure.query(({ ctx }) => sources(ctx).traces.list()),
 } satisfies TRPCRouterRecord;

@@ -4,10 +4,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { fieldErrors, useTestRuntime } from "../testing";
 
 const database = useTestDatabase();
-const { caller } = useTestRuntime(database);
+const { caller, signIn } = useTestRuntime(database);
 
 beforeAll(async () => {
   await seed(database.handle.sql, { users: 40, postsPerUser: 10, demo: true });
+});
+
+/** Writes are an admin's (demo user 1): the rules themselves are tested in apps/api. */
+let asAdmin: Awaited<ReturnType<typeof signIn>>;
+beforeAll(async () => {
+  asAdmin = await signIn(1);
 });
 
 describe("posts.list", () => {
@@ -27,7 +33,7 @@ describe("posts.list", () => {
     expect(byTag.items.length).toBeGreaterThan(0);
     expect(byTag.items.every((p) => p.tags.some((t) => t.slug === "postgres"))).toBe(true);
 
-    const drafts = await caller().posts.list({ authorId: 1, status: "draft" });
+    const drafts = await asAdmin().posts.list({ authorId: 1, status: "draft" });
     expect(drafts.items.map((p) => p.title)).toEqual([
       "Draft: the case for smaller payloads",
       "Draft: notes on event-loop lag",
@@ -40,7 +46,7 @@ describe("posts.list", () => {
     let cursor: string | null = null;
     do {
       const page: Awaited<ReturnType<ReturnType<typeof caller>["posts"]["list"]>> =
-        await caller().posts.list({ limit: 30, cursor });
+        await asAdmin().posts.list({ limit: 30, cursor });
       seen.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
@@ -77,9 +83,34 @@ describe("posts.byId", () => {
   });
 });
 
+describe("drafts", () => {
+  it("are listed and read by their author and admins; to anyone else they do not exist", async () => {
+    const draft = await asAdmin().posts.create({ authorId: 2, title: "Morgan's draft", body: "" });
+    const drafts = { authorId: 2, status: "draft" as const, limit: 100 };
+    const ids = async (call: ReturnType<typeof caller>) =>
+      (await call.posts.list(drafts)).items.map((post) => post.id);
+
+    const asAuthor = await signIn(2);
+    const asOtherMember = await signIn(3);
+    for (const stranger of [caller(), asOtherMember()]) {
+      expect(await ids(stranger)).toEqual([]);
+      await expect(stranger.posts.byId({ id: draft.id })).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
+    }
+    for (const insider of [asAuthor(), asAdmin()]) {
+      expect(await ids(insider)).toContain(draft.id);
+      expect(await insider.posts.byId({ id: draft.id })).toMatchObject({ status: "draft" });
+    }
+    // A member's own list holds their drafts and everyone's published posts, nobody's drafts.
+    const mixed = await asAuthor().posts.list({ limit: 100 });
+    expect(mixed.items.every((p) => p.status === "published" || p.author.id === 2)).toBe(true);
+  });
+});
+
 describe("posts.create, update, delete", () => {
   it("creates a post with tags, and reads it back", async () => {
-    const post = await caller().posts.create({
+    const post = await asAdmin().posts.create({
       authorId: 2,
       title: "  Hello, Brisk  ",
       body: "# Heading\n\nBody.",
@@ -94,17 +125,17 @@ describe("posts.create, update, delete", () => {
   });
 
   it("updates fields and tags, clearing publishedAt when back to draft", async () => {
-    const post = await caller().posts.create({ authorId: 2, title: "Draft", body: "" });
+    const post = await asAdmin().posts.create({ authorId: 2, title: "Draft", body: "" });
     expect(post.status).toBe("draft");
     expect(post.publishedAt).toBeNull();
-    const published = await caller().posts.update({
+    const published = await asAdmin().posts.update({
       id: post.id,
       status: "published",
       tagIds: [3],
     });
     expect(published.publishedAt).toBeInstanceOf(Date);
     expect(published.tags.map((t) => t.id)).toEqual([3]);
-    const draft = await caller().posts.update({ id: post.id, status: "draft", title: "Renamed" });
+    const draft = await asAdmin().posts.update({ id: post.id, status: "draft", title: "Renamed" });
     expect(draft).toMatchObject({ title: "Renamed", status: "draft", publishedAt: null });
     expect(draft.tags.map((t) => t.id)).toEqual([3]);
   });
@@ -112,56 +143,61 @@ describe("posts.create, update, delete", () => {
   it("refuses bad input and unknown tags, and saves nothing", async () => {
     const [before] = await database.handle.sql`select count(*)::int as n from posts`;
     await expect(
-      caller().posts.create({ authorId: 2, title: "", body: "x" }),
+      asAdmin().posts.create({ authorId: 2, title: "", body: "x" }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(
-      caller().posts.create({ authorId: 2, title: "t", body: "x", tagIds: [1, 99_999] }),
+      asAdmin().posts.create({ authorId: 2, title: "t", body: "x", tagIds: [1, 99_999] }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST", message: "Unknown tag ids: 99999" });
     await expect(
-      caller().posts.create({ authorId: 2, title: "t", body: "x".repeat(100_001) }),
+      asAdmin().posts.create({ authorId: 2, title: "t", body: "x".repeat(100_001) }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(
-      caller().posts.create({ authorId: 987_654, title: "t", body: "x" }),
+      asAdmin().posts.create({ authorId: 987_654, title: "t", body: "x" }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST", message: "Unknown authorId" });
     await expect(
-      caller().posts.create({ authorId: 2, title: "t", body: "x", coverMediaId: 987_654 }),
+      asAdmin().posts.create({ authorId: 2, title: "t", body: "x", coverMediaId: 987_654 }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST", message: "Unknown coverMediaId" });
     const [after] = await database.handle.sql`select count(*)::int as n from posts`;
     expect(after?.n).toBe(before?.n);
   });
 
   it("refuses unknown tags or cover on update, and changes nothing", async () => {
-    const post = await caller().posts.create({ authorId: 2, title: "Kept", body: "", tagIds: [1] });
-    await expect(caller().posts.update({ id: post.id, tagIds: [2, 99_999] })).rejects.toMatchObject(
-      { code: "BAD_REQUEST", message: "Unknown tag ids: 99999" },
-    );
+    const post = await asAdmin().posts.create({
+      authorId: 2,
+      title: "Kept",
+      body: "",
+      tagIds: [1],
+    });
     await expect(
-      caller().posts.update({ id: post.id, title: "Changed", coverMediaId: 987_654 }),
+      asAdmin().posts.update({ id: post.id, tagIds: [2, 99_999] }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: "Unknown tag ids: 99999" });
+    await expect(
+      asAdmin().posts.update({ id: post.id, title: "Changed", coverMediaId: 987_654 }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST", message: "Unknown coverMediaId" });
-    const after = await caller().posts.byId({ id: post.id });
+    const after = await asAdmin().posts.byId({ id: post.id });
     expect(after.title).toBe("Kept");
     expect(after.tags.map((t) => t.id)).toEqual([1]);
   });
 
   it("tells which field is wrong", async () => {
-    expect(await fieldErrors(caller().posts.create({ authorId: 2, title: " ", body: "" }))).toEqual(
-      { title: ["A title is required"] },
-    );
+    expect(
+      await fieldErrors(asAdmin().posts.create({ authorId: 2, title: " ", body: "" })),
+    ).toEqual({ title: ["A title is required"] });
     expect(
       await fieldErrors(
-        caller().posts.update({ id: 1, tagIds: Array.from({ length: 11 }, (_, i) => i + 1) }),
+        asAdmin().posts.update({ id: 1, tagIds: Array.from({ length: 11 }, (_, i) => i + 1) }),
       ),
     ).toEqual({ tagIds: ["At most 10 tags"] });
   });
 
   it("deletes, then answers NOT_FOUND to update and delete", async () => {
-    const post = await caller().posts.create({ authorId: 3, title: "Gone soon", body: "" });
-    expect(await caller().posts.delete({ id: post.id })).toEqual({ id: post.id });
-    await expect(caller().posts.delete({ id: post.id })).rejects.toMatchObject({
+    const post = await asAdmin().posts.create({ authorId: 3, title: "Gone soon", body: "" });
+    expect(await asAdmin().posts.delete({ id: post.id })).toEqual({ id: post.id });
+    await expect(asAdmin().posts.delete({ id: post.id })).rejects.toMatchObject({
       code: "NOT_FOUND",
       message: `No post with id ${post.id}`,
     });
-    await expect(caller().posts.update({ id: post.id, title: "x" })).rejects.toMatchObject({
+    await expect(asAdmin().posts.update({ id: post.id, title: "x" })).rejects.toMatchObject({
       code: "NOT_FOUND",
       message: `No post with id ${post.id}`,
     });

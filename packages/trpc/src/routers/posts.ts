@@ -1,15 +1,19 @@
+import type { Executor } from "@brisk/db";
 import {
   deletePost,
   getPost,
+  getPostAccess,
   insertPost,
   listPosts,
   unknownTagIds,
   updatePost,
 } from "@brisk/db/queries/posts";
 import type { TRPCRouterRecord } from "@trpc/server";
+import { type Actor, isAdmin, mayActFor, userIdOf } from "../auth/access";
+import type { Caller } from "../auth/identity";
 import { scopes } from "../cache-scopes";
 import { FOREIGN_KEY_VIOLATION, violatedConstraint } from "../constraint";
-import { publicProcedure, TRPCError } from "../init";
+import { publicProcedure, signedInProcedure, TRPCError } from "../init";
 import {
   createPostInput,
   deletePostInput,
@@ -47,6 +51,45 @@ function notFound(id: number): never {
   throw new TRPCError({ code: "NOT_FOUND", message: `No post with id ${id}` });
 }
 
+/**
+ * A draft is its author's and admins' to read. To anyone else it does not exist: they are
+ * told 404, as for an id never used, so drafts' ids do not leak (docs/ARCHITECTURE.md).
+ */
+function mayRead(caller: Caller, post: { authorId: number; status: string }) {
+  return post.status === "published" || mayActFor(caller, post.authorId);
+}
+
+/** The author of a new post: the caller, or whoever an admin names. */
+function authorOf(actor: Actor, named: number | undefined): number {
+  const self = userIdOf(actor);
+  if (named !== undefined && named !== self && !isAdmin(actor)) {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: "You can only write posts as yourself: leave out authorId.",
+    });
+  }
+  const author = named ?? self;
+  if (author === undefined) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: "An API key is not a user: name the post's authorId.",
+    });
+  }
+  return author;
+}
+
+/** Locks nothing: a post's author never changes, and a concurrent delete just finds no row. */
+async function requireEditable(tx: Executor, actor: Actor, id: number) {
+  const post = await getPostAccess(tx, id);
+  if (!post || !mayRead(actor, post)) notFound(id);
+  if (!mayActFor(actor, post.authorId)) {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: "Only this post's author or an admin can change it.",
+    });
+  }
+}
+
 /** A post shows in its author's detail and in the authors list: both drop after a write. */
 function postScopes(authorId: number) {
   return [scopes.user(authorId), scopes.usersList];
@@ -54,20 +97,26 @@ function postScopes(authorId: number) {
 
 export const postsRouter = {
   list: publicProcedure.input(listPostsInput).query(async ({ ctx, input }) => {
+    const caller = await ctx.caller();
+    const self = userIdOf(caller);
     const page = await listPosts(ctx.db, {
       ...input,
       tagSlug: input.tag,
       cursor: input.cursor ?? undefined,
+      drafts: isAdmin(caller) ? "all" : self === undefined ? "none" : { authorId: self },
     });
     return { items: page.items, nextCursor: encodePostCursor(page.nextCursor) };
   }),
 
   byId: publicProcedure.input(postByIdInput).query(async ({ ctx, input }) => {
-    return (await getPost(ctx.db, input.id)) ?? notFound(input.id);
+    const [post, caller] = await Promise.all([getPost(ctx.db, input.id), ctx.caller()]);
+    if (!post || !mayRead(caller, post)) notFound(input.id);
+    return post;
   }),
 
-  create: publicProcedure.input(createPostInput).mutation(async ({ ctx, input }) => {
-    const { authorId, ...post } = input;
+  create: signedInProcedure.input(createPostInput).mutation(async ({ ctx, input }) => {
+    const { authorId: named, ...post } = input;
+    const authorId = authorOf(ctx.actor, named);
     const id = await writeWithin(ctx, async (tx, afterCommit) => {
       refuseUnknownTags(await unknownTagIds(tx, post.tagIds));
       const created = await insertPost(tx, authorId, post);
@@ -77,9 +126,10 @@ export const postsRouter = {
     return (await getPost(ctx.db, id)) ?? notFound(id);
   }),
 
-  update: publicProcedure.input(updatePostInput).mutation(async ({ ctx, input }) => {
+  update: signedInProcedure.input(updatePostInput).mutation(async ({ ctx, input }) => {
     const { id, ...changes } = input;
     const authorId = await writeWithin(ctx, async (tx, afterCommit) => {
+      await requireEditable(tx, ctx.actor, id);
       if (changes.tagIds) refuseUnknownTags(await unknownTagIds(tx, changes.tagIds));
       const author = await updatePost(tx, id, changes);
       if (author !== null) afterCommit(() => ctx.cache.invalidate(postScopes(author)));
@@ -89,8 +139,9 @@ export const postsRouter = {
     return (await getPost(ctx.db, id)) ?? notFound(id);
   }),
 
-  delete: publicProcedure.input(deletePostInput).mutation(async ({ ctx, input }) => {
+  delete: signedInProcedure.input(deletePostInput).mutation(async ({ ctx, input }) => {
     const authorId = await writeWithin(ctx, async (tx, afterCommit) => {
+      await requireEditable(tx, ctx.actor, input.id);
       const author = await deletePost(tx, input.id);
       if (author !== null) afterCommit(() => ctx.cache.invalidate(postScopes(author)));
       return author;

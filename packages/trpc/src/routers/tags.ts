@@ -4,7 +4,7 @@ import type { TRPCRouterRecord } from "@trpc/server";
 import type { z } from "zod";
 import { scopes } from "../cache-scopes";
 import { UNIQUE_VIOLATION, violatedConstraint } from "../constraint";
-import { publicProcedure, TRPCError } from "../init";
+import { adminProcedure, publicProcedure, TRPCError } from "../init";
 import { createTagInput, deleteTagInput, listTagsOutput, updateTagInput } from "../schemas/tags";
 import { writeWithin } from "../write";
 
@@ -35,7 +35,7 @@ export const tagsRouter = {
     ctx.cache.getOrLoad(tagsCache.list(), () => listTags(ctx.db).execute()),
   ),
 
-  create: publicProcedure.input(createTagInput).mutation(({ ctx, input }) =>
+  create: adminProcedure.input(createTagInput).mutation(({ ctx, input }) =>
     writeWithin(ctx, async (tx, afterCommit) => {
       const tag = await insertTag(tx, input);
       afterCommit(() => ctx.cache.invalidate([scopes.tagsList]));
@@ -43,7 +43,7 @@ export const tagsRouter = {
     }).catch(refuseTakenSlug),
   ),
 
-  update: publicProcedure.input(updateTagInput).mutation(async ({ ctx, input }) => {
+  update: adminProcedure.input(updateTagInput).mutation(async ({ ctx, input }) => {
     const { id, ...changes } = input;
     const tag = await writeWithin(ctx, async (tx, afterCommit) => {
       const updated = await updateTag(tx, id, changes);
@@ -53,7 +53,7 @@ export const tagsRouter = {
     return tag ?? notFound(id);
   }),
 
-  delete: publicProcedure.input(deleteTagInput).mutation(async ({ ctx, input }) => {
+  delete: adminProcedure.input(deleteTagInput).mutation(async ({ ctx, input }) => {
     const found = await writeWithin(ctx, async (tx, afterCommit) => {
       const deleted = await deleteTag(tx, input.id);
       if (deleted) afterCommit(() => ctx.cache.invalidate([scopes.tagsList]));

@@ -4,10 +4,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { fieldErrors, useTestRuntime } from "../testing";
 
 const database = useTestDatabase();
-const { caller } = useTestRuntime(database);
+const { caller, signIn } = useTestRuntime(database);
 
 beforeAll(async () => {
   await seed(database.handle.sql, { users: 120, postsPerUser: 12, demo: true });
+});
+
+/** Writes are an admin's (demo user 1): the rules themselves are tested in apps/api. */
+let asAdmin: Awaited<ReturnType<typeof signIn>>;
+beforeAll(async () => {
+  asAdmin = await signIn(1);
 });
 
 describe("users.list", () => {
@@ -56,9 +62,18 @@ describe("users.byId", () => {
   it("returns the user with posts in one statement", async () => {
     database.resetStatements();
     const user = await caller().users.byId({ id: 2 });
-    expect(user).toMatchObject({ id: 2, name: "Morgan Member", email: "member@brisk.dev" });
+    expect(user).toMatchObject({ id: 2, name: "Morgan Member" });
     expect(user.posts.length).toBeGreaterThan(0);
     expect(database.statements).toHaveLength(1);
+  });
+
+  it("shows the email to that user and admins only", async () => {
+    const asMember = await signIn(2);
+    const asOtherMember = await signIn(3);
+    expect(await caller().users.byId({ id: 2 })).not.toHaveProperty("email");
+    expect(await asOtherMember().users.byId({ id: 2 })).not.toHaveProperty("email");
+    expect(await asMember().users.byId({ id: 2 })).toMatchObject({ email: "member@brisk.dev" });
+    expect(await asAdmin().users.byId({ id: 2 })).toMatchObject({ email: "member@brisk.dev" });
   });
 
   it("batches 20 lookups in one request into one statement", async () => {
@@ -98,7 +113,7 @@ describe("users.byId", () => {
 
 describe("users.update", () => {
   it("renames a user, trimmed", async () => {
-    expect(await caller().users.update({ id: 9, name: "  Nine Renamed " })).toEqual({
+    expect(await asAdmin().users.update({ id: 9, name: "  Nine Renamed " })).toEqual({
       id: 9,
       name: "Nine Renamed",
     });
@@ -106,12 +121,70 @@ describe("users.update", () => {
   });
 
   it("answers NOT_FOUND for an unknown id, and a field message for an empty name", async () => {
-    await expect(caller().users.update({ id: 999_999, name: "Nobody" })).rejects.toMatchObject({
+    await expect(asAdmin().users.update({ id: 999_999, name: "Nobody" })).rejects.toMatchObject({
       code: "NOT_FOUND",
       message: "No user with id 999999",
     });
-    expect(await fieldErrors(caller().users.update({ id: 9, name: " " }))).toEqual({
+    expect(await fieldErrors(asAdmin().users.update({ id: 9, name: " " }))).toEqual({
       name: ["A name is required"],
+    });
+  });
+});
+
+describe("users.update: who may rename", () => {
+  it("a member renames themselves and nobody else; anonymous callers nobody", async () => {
+    const asMember = await signIn(3);
+    expect(await asMember().users.update({ id: 3, name: "Rin T." })).toEqual({
+      id: 3,
+      name: "Rin T.",
+    });
+    expect(await asMember().auth.me()).toMatchObject({ id: 3, name: "Rin T." });
+    await expect(asMember().users.update({ id: 4, name: "Renamed by Rin" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: "You can only rename yourself.",
+    });
+    await expect(caller().users.update({ id: 4, name: "Renamed by nobody" })).rejects.toMatchObject(
+      { code: "UNAUTHORIZED" },
+    );
+    expect((await caller().users.byId({ id: 4 })).name).toBe("Sol Marquez");
+  });
+});
+
+describe("users.setRole", () => {
+  it("is an admin's: a promoted member acts as an admin at once, and can be demoted", async () => {
+    const asSol = await signIn(4);
+    await expect(asSol().apiKeys.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await asAdmin().users.setRole({ id: 4, role: "admin" })).toMatchObject({
+      id: 4,
+      role: "admin",
+    });
+    expect(Array.isArray(await asSol().apiKeys.list())).toBe(true);
+    expect(await asAdmin().users.setRole({ id: 4, role: "member" })).toMatchObject({
+      role: "member",
+    });
+    await expect(asSol().apiKeys.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("refuses members and anonymous callers", async () => {
+    const asMember = await signIn(2);
+    await expect(asMember().users.setRole({ id: 2, role: "admin" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: "Only an admin can do this.",
+    });
+    await expect(caller().users.setRole({ id: 2, role: "admin" })).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+    });
+    expect(await asMember().auth.me()).toMatchObject({ role: "member" });
+  });
+
+  it("does not let an admin demote themselves", async () => {
+    await expect(asAdmin().users.setRole({ id: 1, role: "member" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: "You cannot remove your own admin role: ask another admin.",
+    });
+    expect(await asAdmin().auth.me()).toMatchObject({ id: 1, role: "admin" });
+    await expect(asAdmin().users.setRole({ id: 999_999, role: "admin" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
     });
   });
 });

@@ -8,3 +8,4 @@ export const userIdSchema = serialId();
 export const postIdSchema = serialId();
 export const tagIdSchema = serialId();
 export const mediaIdSchema = serialId();
+export const apiKeyIdSchema = serialId();

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { tagIdSchema } from "./ids";
+import { storedText } from "./text";
 
-const name = z.string().trim().min(1, "A name is required").max(40);
+const name = storedText().trim().min(1, "A name is required").max(40);
 const slug = z
   .string()
   .trim()

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { userIdSchema } from "./ids";
+import { storedText } from "./text";
 
 export const listUsersInput = z.object({
   cursor: userIdSchema.optional(),
@@ -14,7 +15,12 @@ export const userByIdInput = z.object({
 
 export const updateUserInput = z.object({
   id: userIdSchema,
-  name: z.string().trim().min(1, "A name is required").max(100),
+  name: storedText().trim().min(1, "A name is required").max(100),
+});
+
+export const setUserRoleInput = z.object({
+  id: userIdSchema,
+  role: z.enum(["member", "admin"]),
 });
 
 // Output shapes: what the cache checks a value read back from Redis against.
@@ -37,9 +43,6 @@ export const listUsersOutput = z.object({
   nextCursor: z.number().int().nullable(),
 });
 
-// Keys in the order the query returns them, so a cached answer is byte-identical JSON.
-export const userByIdOutput = z.object({
-  ...userFields,
-  email: z.string(),
-  posts: z.array(latestPostOutput),
-});
+// Keys in the order the query returns them, so a cached answer is byte-identical JSON. No
+// email: everyone may read this; the procedure adds it for the user and admins.
+export const userByIdOutput = z.object({ ...userFields, posts: z.array(latestPostOutput) });

@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type { CacheObserver, CacheStats } from "@brisk/cache";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { type AuthObserver, SIGN_IN_OUTCOMES } from "../auth/identity";
 import { boundCounter, boundGauge, boundHistogram } from "./bound-metrics";
 
 export interface PoolUsage {
@@ -24,6 +25,8 @@ const BREAKER_STATES = ["closed", "half-open", "open"] as const;
 export function createMetrics(options: {
   poolUsage: () => Promise<PoolUsage>;
   cacheStats?: () => CacheStats;
+  /** Password hashes running or waiting now. */
+  hashLoad?: () => number;
   /** Milliseconds, for timing calls (tests pass a clock they move). */
   now?: () => number;
 }) {
@@ -218,6 +221,40 @@ export function createMetrics(options: {
     },
   };
 
+  const signIns = new Counter({
+    name: "brisk_auth_sign_ins_total",
+    help: "Sign-in attempts by outcome: ok, failed (wrong email or password), limited (rate limit), busy (hash queue full).",
+    labelNames: ["outcome"] as const,
+    registers: [registry],
+  });
+  // From zero, so the failed-sign-in alert's rate() sees the first burst whole.
+  for (const outcome of SIGN_IN_OUTCOMES) signIns.inc({ outcome }, 0);
+  const limited = new Counter({
+    name: "brisk_auth_rate_limited_total",
+    help: "Requests refused with 429 by a rate limit, by rule.",
+    labelNames: ["rule"] as const,
+    registers: [registry],
+  });
+  const hashWait = new Histogram({
+    name: "brisk_auth_hash_wait_seconds",
+    help: "Time a password hash waited for a hashing slot (sign-in, sign-up, password change).",
+    buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  new Gauge({
+    name: "brisk_auth_hash_queue_depth",
+    help: "Password hashes running or waiting for a slot now.",
+    registers: [registry],
+    collect() {
+      this.set(options.hashLoad?.() ?? 0);
+    },
+  });
+  const auth: AuthObserver & { hashWaited(seconds: number): void } = {
+    signIn: (outcome) => signIns.inc({ outcome }),
+    limited: (rule) => limited.inc({ rule }),
+    hashWaited: (seconds) => hashWait.observe(seconds),
+  };
+
   interface ProcedureSeries {
     duration: { observe(seconds: number): void };
     inFlight: { inc(): void; dec(): void };
@@ -241,6 +278,7 @@ export function createMetrics(options: {
   return {
     registry,
     cache,
+    auth,
     /** Starts timing one procedure call; the returned function records its outcome. */
     procedureStarted(procedure: string, type: string) {
       const series = seriesOf(procedure, type);

@@ -27,7 +27,7 @@ const latestPosts = (limit: string) => `coalesce((
 const USER_BY_ID = `
   select json_build_object('result', json_build_object('data', json_build_object(
     'id', u.id, 'name', u.name, 'role', u.role, 'createdAt', ${iso("u.created_at")},
-    'email', u.email, 'posts', ${latestPosts("$2")})))::text as json
+    'posts', ${latestPosts("$2")})))::text as json
   from users u where u.id = $1`;
 
 const USERS_LIST = `

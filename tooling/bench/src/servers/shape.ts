@@ -7,7 +7,6 @@ type PostTuple = [number, string, string, string];
 export interface Row {
   id: number;
   name: string;
-  email?: string;
   role: string;
   created_at: Date;
   posts: PostTuple[];
@@ -19,7 +18,6 @@ export function shape(row: Row) {
     name: row.name,
     role: row.role,
     createdAt: row.created_at,
-    ...(row.email === undefined ? {} : { email: row.email }),
     posts: row.posts.map(([id, title, body, createdAt]) => ({
       id,
       title,

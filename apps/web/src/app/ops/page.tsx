@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
+import { AdminsOnly } from "@/components/admins-only";
 import ui from "@/components/ui.module.css";
+import { requireViewer } from "@/server/viewer";
 import { OpsDashboard } from "./ops-dashboard";
 import { SlowTraces } from "./slow-traces";
 
@@ -9,7 +11,17 @@ export const metadata: Metadata = { title: "Ops" };
  * Only the shell renders on the server: the numbers describe the apps/api process, so the
  * browser polls them from there (through /trpc) and nothing is prefetched in process.
  */
-export default function OpsPage() {
+export default async function OpsPage() {
+  const viewer = await requireViewer("/ops");
+  if (viewer.role !== "admin") {
+    return (
+      <AdminsOnly
+        title="Ops"
+        what="Ops shows how apps/api is doing: request rates, latency, errors and slow traces."
+      />
+    );
+  }
+
   return (
     <>
       <header className={ui.pageHeader}>

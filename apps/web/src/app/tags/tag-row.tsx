@@ -16,8 +16,8 @@ import styles from "./tags-admin.module.css";
 
 export type Tag = RouterOutputs["tags"]["list"][number];
 
-/** One tag: shown, edited in place, or asking to confirm its deletion. */
-export function TagRow({ tag }: { tag: Tag }) {
+/** One tag: shown, edited in place, or asking to confirm its deletion (admins only). */
+export function TagRow({ tag, editable }: { tag: Tag; editable: boolean }) {
   const [mode, setMode] = useState<"show" | "edit" | "confirm">("show");
   const editButton = useRef<HTMLButtonElement>(null);
   const refocus = useRef(false);
@@ -63,29 +63,31 @@ export function TagRow({ tag }: { tag: Tag }) {
           {tag.colour}
         </span>
       </td>
-      <td className={styles.tagActions}>
-        {mode === "confirm" ? (
-          <DeleteTag tag={tag} onCancel={() => setMode("show")} />
-        ) : (
-          <div className={styles.rowActions}>
-            <button
-              ref={editButton}
-              type="button"
-              className={clsx(ui.button, ui.buttonSecondary, ui.buttonSmall)}
-              onClick={() => setMode("edit")}
-            >
-              Edit
-            </button>
-            <button
-              type="button"
-              className={clsx(ui.button, ui.buttonDangerQuiet, ui.buttonSmall)}
-              onClick={() => setMode("confirm")}
-            >
-              Delete
-            </button>
-          </div>
-        )}
-      </td>
+      {editable ? (
+        <td className={styles.tagActions}>
+          {mode === "confirm" ? (
+            <DeleteTag tag={tag} onCancel={() => setMode("show")} />
+          ) : (
+            <div className={styles.rowActions}>
+              <button
+                ref={editButton}
+                type="button"
+                className={clsx(ui.button, ui.buttonSecondary, ui.buttonSmall)}
+                onClick={() => setMode("edit")}
+              >
+                Edit
+              </button>
+              <button
+                type="button"
+                className={clsx(ui.button, ui.buttonDangerQuiet, ui.buttonSmall)}
+                onClick={() => setMode("confirm")}
+              >
+                Delete
+              </button>
+            </div>
+          )}
+        </td>
+      ) : null}
     </tr>
   );
 }

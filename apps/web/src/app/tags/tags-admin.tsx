@@ -3,6 +3,8 @@
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { clsx } from "clsx";
 import ui from "@/components/ui.module.css";
+import { isAdmin } from "@/features/account/viewer";
+import { useViewer } from "@/features/account/viewer-context";
 import { useTRPC } from "@/trpc/react";
 import { NewTagForm } from "./new-tag-form";
 import { TagRow } from "./tag-row";
@@ -11,10 +13,12 @@ import styles from "./tags-admin.module.css";
 export function TagsAdmin() {
   const trpc = useTRPC();
   const { data: tags } = useSuspenseQuery(trpc.tags.list.queryOptions());
+  // Changing tags is for admins (tags.create, update and delete refuse anyone else).
+  const editable = isAdmin(useViewer());
 
   return (
     <>
-      <NewTagForm />
+      {editable ? <NewTagForm /> : null}
 
       <section aria-labelledby="tags-title">
         <div className={styles.sectionHeadingRow}>
@@ -30,8 +34,10 @@ export function TagsAdmin() {
           <div className={clsx(ui.panel, ui.state)} data-testid="tags-empty">
             <h2>No tags yet</h2>
             <p className={ui.muted}>
-              Posts are filed under tags. Add the first one with the form above; it shows up here
-              and in the Posts page's tag filter.
+              Posts are filed under tags.{" "}
+              {editable
+                ? "Add the first one with the form above; it shows up here and in the Posts page's tag filter."
+                : "An admin adds them; they show up here and in the Posts page's tag filter."}
             </p>
           </div>
         ) : (
@@ -44,14 +50,16 @@ export function TagsAdmin() {
                   <th scope="col" className={styles.tagColColour}>
                     Colour
                   </th>
-                  <th scope="col" className={styles.tagColActions}>
-                    <span className={ui.visuallyHidden}>Actions</span>
-                  </th>
+                  {editable ? (
+                    <th scope="col" className={styles.tagColActions}>
+                      <span className={ui.visuallyHidden}>Actions</span>
+                    </th>
+                  ) : null}
                 </tr>
               </thead>
               <tbody>
                 {tags.map((tag) => (
-                  <TagRow key={tag.id} tag={tag} />
+                  <TagRow key={tag.id} tag={tag} editable={editable} />
                 ))}
               </tbody>
             </table>

@@ -54,12 +54,15 @@ export default async function AuthorPage({ params }: { params: Params }) {
                 <RoleBadge role={author.role} />
               </dd>
             </div>
-            <div>
-              <dt>Email</dt>
-              <dd>
-                <a href={`mailto:${author.email}`}>{author.email}</a>
-              </dd>
-            </div>
+            {/* users.byId tells an email to that user and to admins only. */}
+            {author.email ? (
+              <div>
+                <dt>Email</dt>
+                <dd>
+                  <a href={`mailto:${author.email}`}>{author.email}</a>
+                </dd>
+              </div>
+            ) : null}
             <div>
               <dt>Joined</dt>
               <dd>

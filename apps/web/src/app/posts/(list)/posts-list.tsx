@@ -5,6 +5,8 @@ import { clsx } from "clsx";
 import Link from "next/link";
 import { ListFooter } from "@/components/list-footer";
 import ui from "@/components/ui.module.css";
+import { mayChange } from "@/features/account/viewer";
+import { useViewer } from "@/features/account/viewer-context";
 import { type PostStatus, type PostsFilter, postsHref } from "@/features/posts/filter";
 import { postsListInput, postsListPaging } from "@/features/posts/queries";
 import { TagChip } from "@/features/posts/tag-chip";
@@ -20,6 +22,7 @@ const statusClass: Record<PostStatus, string | undefined> = {
 
 export function PostsList({ filter }: { filter: PostsFilter }) {
   const trpc = useTRPC();
+  const viewer = useViewer();
   const query = useSuspenseInfiniteQuery(
     trpc.posts.list.infiniteQueryOptions(postsListInput(filter), postsListPaging),
   );
@@ -30,13 +33,20 @@ export function PostsList({ filter }: { filter: PostsFilter }) {
   return (
     <>
       {/* Row links do not prefetch: a long list would have the server render every post's
-          editor and author page. */}
+          editor and author page. A post opens in the editor for those who may change it. */}
       <ul className={styles.postRows} aria-label="Posts">
         {posts.map((post) => (
           <li key={post.id} className={clsx(ui.card, styles.postRow)} data-testid="post-row">
             <div className={styles.postRowMain}>
               <h2 className={styles.postRowTitle}>
-                <Link href={`/posts/${post.id}/edit`} prefetch={false}>
+                <Link
+                  href={
+                    mayChange(viewer, post.author.id)
+                      ? `/posts/${post.id}/edit`
+                      : `/posts/${post.id}`
+                  }
+                  prefetch={false}
+                >
                   {post.title}
                 </Link>
               </h2>
@@ -81,6 +91,7 @@ export function PostsList({ filter }: { filter: PostsFilter }) {
 
 function NoPosts({ filter }: { filter: PostsFilter }) {
   const trpc = useTRPC();
+  const viewer = useViewer();
   const { data: tags } = useSuspenseQuery(trpc.tags.list.queryOptions());
   const drafts = filter.status === "draft";
   const kind = filter.status ? (drafts ? "draft" : "published post") : "post";
@@ -109,9 +120,11 @@ function NoPosts({ filter }: { filter: PostsFilter }) {
     <section className={clsx(ui.panel, ui.state)} data-testid="posts-empty">
       <h2>{filter.status ? (drafts ? "No drafts" : "Nothing published yet") : "No posts yet"}</h2>
       <p className={ui.muted}>Posts appear here as soon as they are saved.</p>
-      <Link href="/posts/new" className={ui.button}>
-        Write a post
-      </Link>
+      {viewer ? (
+        <Link href="/posts/new" className={ui.button}>
+          Write a post
+        </Link>
+      ) : null}
     </section>
   );
 }

@@ -31,7 +31,13 @@ export interface EditablePost {
 }
 
 type Props = { tags: Tag[] } & (
-  | { mode: "create"; authors: AuthorOption[] }
+  | {
+      mode: "create";
+      /** Whom an admin may pick as the author; null for a member, whose post is theirs. */
+      authors: AuthorOption[] | null;
+      /** Who is writing: the author unless an admin picks another. */
+      self: number;
+    }
   | { mode: "edit"; post: EditablePost }
 );
 
@@ -50,9 +56,8 @@ function initialDraft(props: Props): Draft {
     const { title, body, status, tagIds } = props.post;
     return { authorId: "", title, body, status, tagIds };
   }
-  const first = props.authors[0];
   return {
-    authorId: first ? String(first.id) : "",
+    authorId: String(props.self),
     title: "",
     body: "",
     status: "draft",
@@ -102,13 +107,15 @@ export function PostForm(props: Props) {
     event.preventDefault();
     if (busy) return;
     const { authorId, ...fields } = draft;
-    if (props.mode === "create") create.mutate({ ...fields, authorId: Number(authorId) });
-    else update.mutate({ ...fields, id: props.post.id });
+    if (props.mode === "create") {
+      // A member names no author: the api makes it the caller, and refuses anyone else.
+      create.mutate(props.authors ? { ...fields, authorId: Number(authorId) } : fields);
+    } else update.mutate({ ...fields, id: props.post.id });
   }
 
   return (
     <form className={styles.editor} onSubmit={submit} noValidate aria-busy={busy}>
-      {props.mode === "create" ? (
+      {props.mode === "create" && props.authors ? (
         <div className={forms.field}>
           <label className={forms.fieldLabel} htmlFor="post-author">
             Author
@@ -128,7 +135,7 @@ export function PostForm(props: Props) {
             ))}
           </select>
           <p className={clsx(ui.muted, ui.small)}>
-            Until sign-in arrives, choose who this post is by.
+            As an admin you may write a post on someone else's behalf.
           </p>
           <FieldError id="author-error" messages={errors.authorId} />
         </div>

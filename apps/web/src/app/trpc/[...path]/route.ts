@@ -1,9 +1,14 @@
 import { baseEnv } from "@/env";
+import { forwardedFor } from "@/server/request";
 
 /**
  * Browsers call tRPC on the dashboard's own origin (no CORS); this forwards to apps/api. A
  * route handler rather than a next.config rewrite, because rewrites are frozen at build time
  * and API_URL belongs to the deployment, not the build.
+ *
+ * The browser's headers go on as they came, so apps/api sees what the browser sent: the
+ * session cookie (who is calling) and Origin (which its cross-site check compares with
+ * DASHBOARD_ORIGINS). X-Forwarded-For ends with the client's address, for its rate limits.
  */
 export const dynamic = "force-dynamic";
 
@@ -21,6 +26,9 @@ async function forward(request: Request): Promise<Response> {
   const url = new URL(request.url);
   const headers = new Headers(request.headers);
   for (const name of DROPPED) headers.delete(name);
+  const client = forwardedFor(request.headers.get("x-forwarded-for"));
+  if (client) headers.set("x-forwarded-for", client);
+  else headers.delete("x-forwarded-for");
   const hasBody = request.method !== "GET" && request.method !== "HEAD";
   try {
     const upstream = await fetch(`${baseEnv().API_URL}${url.pathname}${url.search}`, {

@@ -1,0 +1,28 @@
+/**
+ * The format of `users.password_hash`: `scrypt$N$r$p$salt$hash` (salt and hash base64url).
+ * Each hash records its own parameters, so they can be raised without breaking old hashes:
+ * a hash made with other parameters than these is redone at its owner's next sign-in.
+ */
+export interface ScryptParams {
+  /** CPU and memory cost: 32,768 × r × 128 bytes, 32 MB, about 90 ms on this machine's cores. */
+  N: number;
+  r: number;
+  p: number;
+}
+
+export const SCRYPT_PARAMS: ScryptParams = { N: 32_768, r: 8, p: 1 };
+export const SCRYPT_KEY_LENGTH = 32;
+// Room for N × r × 128 bytes and then some: node:crypto refuses above `maxmem`.
+export const scryptMaxmem = (params: ScryptParams) => 2 * 128 * params.N * params.r + 1024 * 1024;
+
+export function formatScryptHash(params: ScryptParams, salt: string, hash: string): string {
+  return `scrypt$${params.N}$${params.r}$${params.p}$${salt}$${hash}`;
+}
+
+export function parseScryptHash(stored: string) {
+  const [scheme, N, r, p, salt, hash] = stored.split("$");
+  if (scheme !== "scrypt" || !salt || !hash) return null;
+  const params = { N: Number(N), r: Number(r), p: Number(p) };
+  if (![params.N, params.r, params.p].every((n) => Number.isSafeInteger(n) && n > 0)) return null;
+  return { params, salt, hash };
+}
