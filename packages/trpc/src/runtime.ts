@@ -17,11 +17,12 @@ import { observeStatements } from "./telemetry/statements";
 import { warmCache } from "./warm";
 
 /**
- * Hashes that may wait for a slot: at about 11 a second per core, the last waits about 3 s
- * on two cores, the default deadline (one still waiting at its call's deadline is dropped).
- * Past that a sign-in is told 503 and when to retry, instead of piling up.
+ * About what one hash costs a core here (scrypt at SCRYPT_PARAMS, 185 ms measured): the
+ * queue holds what the hashing threads can finish within a call's deadline. Past that a
+ * sign-in is told 503 and when to retry, instead of piling up; one still waiting at its
+ * deadline is dropped all the same.
  */
-const HASH_QUEUE = 32;
+const HASH_MS = 200;
 
 export interface RuntimeConfig {
   /** Names the process in its log lines: `api`, `web`. */
@@ -88,10 +89,11 @@ export function createRuntime(config: RuntimeConfig) {
         observer: perCall ? metrics?.cache : undefined,
       })
     : createCache({});
+  // One core is left to the event loop; the others hash.
+  const hashThreads = Math.max(1, availableParallelism() - 1);
   const hasher = createPasswordHasher({
-    // One core is left to the event loop; the others hash.
-    concurrency: Math.max(1, availableParallelism() - 1),
-    queue: HASH_QUEUE,
+    concurrency: hashThreads,
+    queue: Math.max(1, Math.floor(config.requestTimeoutMs / HASH_MS)) * hashThreads,
     onWait: metrics?.auth.hashWaited,
   });
   const auth: AuthSettings = {
