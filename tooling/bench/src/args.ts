@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { VARIANTS } from "./report";
+import { VARIANTS } from "./workloads";
 
 const schema = z.object({
   json: z.string().optional(),

@@ -19,11 +19,17 @@ import {
   type LoadFigures,
   type Row,
   type StormFigures,
-  type Variant,
   writeReport,
 } from "./report";
 import { measureTransformers } from "./transformer";
-import { benchEmail, SIGN_IN_PATH, W1_PATH, type Workload, w2Path } from "./workloads";
+import {
+  benchEmail,
+  SIGN_IN_PATH,
+  type Variant,
+  W1_PATH,
+  type Workload,
+  w2Path,
+} from "./workloads";
 
 /**
  * `pnpm bench`: the benchmark workload (docs/PERFORMANCE.md) against Brisk and, in the same

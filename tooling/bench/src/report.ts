@@ -3,22 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { BenchArgs } from "./args";
 import type { TransformerFigures } from "./transformer";
-import type { Workload } from "./workloads";
-
-export const VARIANTS = [
-  "brisk",
-  "brisk-traced",
-  "brisk-notel",
-  "brisk-cached",
-  "brisk-cached-memory",
-  "brisk-cached-auth",
-  "brisk-cached-storm",
-  "naive",
-  "ceiling",
-  "ceiling-pgjson",
-  "ceiling-memory",
-] as const;
-export type Variant = (typeof VARIANTS)[number];
+import type { Variant, Workload } from "./workloads";
 
 export interface Row {
   workload: Workload;

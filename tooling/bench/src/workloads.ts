@@ -1,6 +1,22 @@
 /** The benchmark's requests (docs/PERFORMANCE.md), shared by the load generator and the answer check. */
 export type Workload = "W1" | "W2" | "sign-in";
 
+/** The servers the workloads run against: Brisk's variants and the baselines. */
+export const VARIANTS = [
+  "brisk",
+  "brisk-traced",
+  "brisk-notel",
+  "brisk-cached",
+  "brisk-cached-memory",
+  "brisk-cached-auth",
+  "brisk-cached-storm",
+  "naive",
+  "ceiling",
+  "ceiling-pgjson",
+  "ceiling-memory",
+] as const;
+export type Variant = (typeof VARIANTS)[number];
+
 export const input = (value: unknown) => encodeURIComponent(JSON.stringify(value));
 
 export const W1_PATH = `/trpc/users.list?input=${input({ limit: 100, postsPerUser: 10 })}`;
