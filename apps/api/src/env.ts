@@ -2,18 +2,19 @@ import { dbPoolEnv } from "@brisk/db";
 import {
   authEnv,
   cacheEnv,
+  jobsEnv,
   logEnv,
   nodeEnv,
   otelEnv,
   parseEnv,
   redisEnv,
   requestEnv,
+  requireInngestPair,
   requireRedisPair,
 } from "@brisk/trpc/env";
 import { z } from "zod";
 
-/** The only place apps/api reads process.env: everything else receives typed values. */
-const envSchema = requireRedisPair(
+const variables = requireRedisPair(
   z.object({
     ...nodeEnv.shape,
     ...logEnv.shape,
@@ -23,6 +24,7 @@ const envSchema = requireRedisPair(
     ...redisEnv.shape,
     ...otelEnv("brisk-api").shape,
     ...authEnv.shape,
+    ...jobsEnv.shape,
     HOST: z.string().default("127.0.0.1"),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
@@ -50,6 +52,9 @@ const envSchema = requireRedisPair(
       .transform((v) => v === "true"),
   }),
 );
+
+/** The only place apps/api reads process.env: everything else receives typed values. */
+const envSchema = requireInngestPair(variables);
 
 export type Env = z.infer<typeof envSchema>;
 

@@ -1,7 +1,7 @@
 import os from "node:os";
 import { poolOptionsFromEnv, runMigrations } from "@brisk/db";
 import { appRouter, createRuntime, RecentTraces, startTracing } from "@brisk/trpc";
-import { authFromEnv, memoryFromEnv, redisFromEnv } from "@brisk/trpc/env";
+import { authFromEnv, jobsFromEnv, memoryFromEnv, redisFromEnv } from "@brisk/trpc/env";
 import { loadEnv } from "./env";
 import { createMetricsServer } from "./http/metrics-server";
 import { createApiServer } from "./http/server";
@@ -26,6 +26,7 @@ if (env.MIGRATE_ON_START) await runMigrations(env.DATABASE_URL);
 const pool = poolOptionsFromEnv(env);
 const cache =
   env.CACHE === "on" ? { memory: memoryFromEnv(env), redis: redisFromEnv(env) } : undefined;
+const jobs = jobsFromEnv(env);
 const runtime = createRuntime({
   service: "api",
   logLevel: env.LOG_LEVEL,
@@ -39,6 +40,7 @@ const runtime = createRuntime({
   cache,
   auth: authFromEnv(env),
   telemetry: { perCall, slowTraces },
+  jobs,
 });
 const { log } = runtime;
 log.info({ pool, requestTimeoutMs: env.DB_REQUEST_TIMEOUT_MS }, "database pool configured");
@@ -55,6 +57,17 @@ log.info(
   "cache configured",
 );
 
+log.info(
+  {
+    inngest:
+      jobs.inngest.mode === "dev"
+        ? { mode: "dev", url: jobs.inngest.url }
+        : { mode: "cloud", baseUrl: jobs.inngest.baseUrl ?? "Inngest Cloud" },
+    email: jobs.email.transport === "smtp" ? "smtp" : "dev mailbox (set SMTP_URL for smtp)",
+  },
+  "jobs configured",
+);
+
 let warm = false;
 const api = createApiServer({
   router: appRouter,
@@ -65,6 +78,7 @@ const api = createApiServer({
   trustProxyHops: env.TRUST_PROXY_HOPS,
   maxBodyBytes: env.MAX_BODY_BYTES,
   readiness: { sql: runtime.db.sql, isWarm: () => warm },
+  inngest: runtime.jobs?.handler,
 });
 const port = await api.listen(env.PORT, env.HOST);
 const metricsServer = createMetricsServer(runtime.metrics!.registry);
@@ -82,9 +96,13 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, "shutting down");
+  const deadline = performance.now() + env.SHUTDOWN_TIMEOUT_MS;
   const { outcome, abandoned } = await api.drain(env.SHUTDOWN_TIMEOUT_MS);
   if (outcome === "timeout") log.warn({ abandoned }, "shutdown deadline passed");
-  await Promise.all([runtime.close(), metricsServer.close(), tracing?.shutdown()]);
+  // The requests' follow-ups (started as each response finished) get what is left of it,
+  // before the pool closes and the last spans are exported.
+  await runtime.close(deadline - performance.now());
+  await Promise.all([metricsServer.close(), tracing?.shutdown()]);
   log.info("stopped");
   process.exit(0);
 }

@@ -24,6 +24,7 @@ export async function startTestApi(
     log: runtime.log,
     readiness: { sql: runtime.db.sql, isWarm: () => true },
     maxBodyBytes,
+    inngest: runtime.jobs?.handler,
   });
   const origin = `http://127.0.0.1:${await api.listen(0, "127.0.0.1")}`;
   return {

@@ -41,6 +41,7 @@ describe("runMigrations", () => {
         "api_keys",
         "emails",
         "media",
+        "outbox",
         "post_tags",
         "posts",
         "reports",

@@ -13,6 +13,7 @@ import {
   text,
   timestamp,
   uniqueIndex,
+  uuid,
 } from "drizzle-orm/pg-core";
 
 const timestamps = {
@@ -197,10 +198,39 @@ export const emails = pgTable(
     html: text("html"),
     kind: text("kind").notNull(),
     status: emailStatus("status").notNull().default("queued"),
+    // What makes a send happen once: the job that sends names it (`welcome:<userId>`), and a
+    // retried step or a redelivered event finds the row already there.
+    idempotencyKey: text("idempotency_key"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     sentAt: timestamp("sent_at", { withTimezone: true, mode: "date" }),
   },
-  (t) => [index("emails_created_idx").on(t.createdAt.desc().nullsFirst())],
+  (t) => [
+    index("emails_created_idx").on(t.createdAt.desc().nullsFirst()),
+    uniqueIndex("emails_idempotency_key_idx").on(t.idempotencyKey),
+  ],
+);
+
+/**
+ * Events written in the same transaction as the change they announce, then sent to Inngest by
+ * the relay (`@brisk/jobs`). The id is the event's id at Inngest, so a resend is deduplicated.
+ */
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    data: jsonb("data").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    sentAt: timestamp("sent_at", { withTimezone: true, mode: "date" }),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true, mode: "date" })
+      .notNull()
+      .defaultNow(),
+    lastError: text("last_error"),
+  },
+  // Only what is still to send: the relay's claim and the backlog gauges read this, and it
+  // stays as small as the backlog however many rows have been sent.
+  (t) => [index("outbox_unsent_idx").on(t.nextAttemptAt).where(sql`${t.sentAt} is null`)],
 );
 
 export const usersRelations = relations(users, ({ many }) => ({

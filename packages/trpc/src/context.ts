@@ -1,5 +1,7 @@
 import type { Cache } from "@brisk/cache";
 import type { Database } from "@brisk/db";
+import { trace } from "@opentelemetry/api";
+import type { AfterResponse, AfterResponseWork } from "./after-response";
 import { type AuthSettings, type Caller, resolveCaller } from "./auth/identity";
 import { createLoaders, type Loaders } from "./loaders";
 import { type Logger, type RequestLog, requestLog } from "./logger";
@@ -27,6 +29,11 @@ export interface Context {
   caller: () => Promise<Caller>;
   /** Password hashing, rate limits, the session cookie, the dashboard's origins. */
   auth: AuthSettings;
+  /**
+   * Light follow-up work, started once the response is written: bounded, traced, its errors
+   * logged with this request's id, lost on a crash (what must not be lost is an event).
+   */
+  afterResponse: (name: string, work: AfterResponseWork) => void;
   /** Batched lookups by id, fresh for this request. */
   loaders: Loaders;
   /** How long one procedure call may wait on the database before answering 503. */
@@ -36,29 +43,44 @@ export interface Context {
   /** Absent where nothing is scraped (the dashboard's process). */
   metrics?: Metrics | undefined;
   ops?: OpsSources | undefined;
+  /**
+   * Wakes this process's outbox relay after a commit that recorded an event (`recordEvent`),
+   * so it is sent now rather than at the next poll. Absent where no relay runs.
+   */
+  outbox?: { wake(): void } | undefined;
 }
 
 /** The process-wide parts of every context; only the runtime builds one. */
-type ContextDeps = Omit<Context, "request" | "loaders" | "log" | "caller"> & { log: Logger };
+type ContextDeps = Omit<Context, "request" | "loaders" | "log" | "caller" | "afterResponse"> & {
+  log: Logger;
+  afterResponse: AfterResponse;
+};
 
 export function createContextFactory(deps: ContextDeps) {
   return (request: RequestInfo): Context => {
     let caller: Promise<Caller> | undefined;
+    const log = requestLog(deps.log, request.id);
     const context: Context = {
       db: deps.db,
       cache: deps.cache,
-      log: requestLog(deps.log, request.id),
+      log,
       request,
       caller: () => {
         caller ??= resolveCaller(context, deps.auth);
         return caller;
       },
       auth: deps.auth,
+      afterResponse: (name, work) => {
+        const link = trace.getActiveSpan();
+        const linked = link?.isRecording() ? link.spanContext() : undefined;
+        request.afterResponse(() => deps.afterResponse.run(name, work, log, linked));
+      },
       loaders: createLoaders(deps.db),
       requestTimeoutMs: deps.requestTimeoutMs,
       exposeErrors: deps.exposeErrors,
       metrics: deps.metrics,
       ops: deps.ops,
+      outbox: deps.outbox,
     };
     return context;
   };

@@ -1,4 +1,5 @@
 import type { CacheSettings } from "@brisk/cache";
+import type { EmailSettings, InngestSettings, JobsSettings } from "@brisk/jobs";
 import { z } from "zod";
 
 /**
@@ -81,6 +82,56 @@ export function authFromEnv(env: z.infer<typeof authEnv>) {
     dashboardOrigins: env.DASHBOARD_ORIGINS,
     rateLimitMultiplier: env.RATE_LIMIT_MULTIPLIER,
   };
+}
+
+/**
+ * Background jobs (apps/api). `INNGEST_DEV`: a local executor or dev server at that URL, no
+ * signatures. `INNGEST_SIGNING_KEY` and `INNGEST_EVENT_KEY`: Inngest Cloud, or a self-hosted
+ * Inngest at `INNGEST_BASE_URL`, signatures required. Neither: the local executor's default
+ * address (`pnpm dev` starts it there).
+ */
+export const jobsEnv = z.object({
+  INNGEST_DEV: z.url({ protocol: /^https?$/ }).optional(),
+  INNGEST_EVENT_KEY: z.string().min(1).max(500).optional(),
+  INNGEST_SIGNING_KEY: z
+    .string()
+    .regex(/^signkey-[a-z]+-[0-9a-f]+$/i, "A signing key looks like signkey-prod-<hex>")
+    .optional(),
+  INNGEST_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  // Emails go through this SMTP server (smtp[s]://user:pass@host:port); without it they are
+  // stored in Postgres as sent, for the dashboard's Mailbox page.
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  EMAIL_FROM: z.string().min(3).max(200).default("Brisk <no-reply@brisk.localhost>"),
+});
+
+type JobsEnv = z.infer<typeof jobsEnv>;
+
+/** Where the local executor listens unless INNGEST_DEV says otherwise. */
+export const LOCAL_EXECUTOR_URL = "http://127.0.0.1:8288";
+
+/** The signing and event keys make sense only together. */
+export function requireInngestPair<T extends z.ZodType<JobsEnv>>(schema: T) {
+  return schema.refine((env) => !env.INNGEST_SIGNING_KEY === !env.INNGEST_EVENT_KEY, {
+    message: "Set INNGEST_SIGNING_KEY and INNGEST_EVENT_KEY together",
+    path: ["INNGEST_EVENT_KEY"],
+  });
+}
+
+/** The runtime's jobs settings from `jobsEnv`. */
+export function jobsFromEnv(env: JobsEnv): JobsSettings {
+  const inngest: InngestSettings =
+    !env.INNGEST_DEV && env.INNGEST_SIGNING_KEY && env.INNGEST_EVENT_KEY
+      ? {
+          mode: "cloud",
+          signingKey: env.INNGEST_SIGNING_KEY,
+          eventKey: env.INNGEST_EVENT_KEY,
+          baseUrl: env.INNGEST_BASE_URL,
+        }
+      : { mode: "dev", url: env.INNGEST_DEV ?? LOCAL_EXECUTOR_URL };
+  const email: EmailSettings = env.SMTP_URL
+    ? { transport: "smtp", url: env.SMTP_URL, from: env.EMAIL_FROM }
+    : { transport: "mailbox", from: env.EMAIL_FROM };
+  return { inngest, email };
 }
 
 export function otelEnv(serviceName: string) {

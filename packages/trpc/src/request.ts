@@ -25,7 +25,17 @@ export interface RequestInfo {
   cookie(name: string): string | undefined;
   setHeader(name: string, value: string): void;
   setCookie(name: string, value: string, options: CookieOptions): void;
+  /**
+   * Calls `start` once the response has been written (over HTTP), or on the next turn of the
+   * event loop where there is no response of its own to wait for (in-process calls).
+   */
+  afterResponse(start: () => void): void;
 }
+
+/** Where no response of the request's own is written: as soon as the caller has its answer. */
+export const nextTurn = (start: () => void) => {
+  setImmediate(start);
+};
 
 // Accept a caller's id (a proxy's, a load balancer's, the dashboard's) only if short and plain.
 const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -57,6 +67,12 @@ export function nodeRequest(
   trustedHops = 0,
 ): RequestInfo {
   let cookies: Cookies | undefined;
+  let afterResponse: (() => void)[] | undefined;
+  const flush = () => {
+    const starts = afterResponse ?? [];
+    afterResponse = undefined;
+    for (const start of starts) start();
+  };
   const writable = (name: string) => {
     if (res.headersSent) throw new Error(`Cannot set ${name}: the response has started`);
   };
@@ -83,6 +99,17 @@ export function nodeRequest(
     setCookie(name, value, options) {
       writable(`cookie ${name}`);
       res.appendHeader("set-cookie", stringifySetCookie(name, value, options));
+    },
+    afterResponse(start) {
+      if (res.writableFinished || res.destroyed) return nextTurn(start);
+      if (!afterResponse) {
+        afterResponse = [];
+        // Written whole ('finish'), or cut off by the client ('close' without it): either way
+        // nobody waits for this response any more.
+        res.once("finish", flush);
+        res.once("close", flush);
+      }
+      afterResponse.push(start);
     },
   };
 }
@@ -114,6 +141,7 @@ export function nextRequest(parts: NextRequestParts): RequestInfo {
     setCookie(name, value, options) {
       parts.cookies.set(name, value, options);
     },
+    afterResponse: nextTurn,
   };
 }
 
@@ -129,5 +157,6 @@ export function internalRequest(id: string): RequestInfo {
     cookie: () => undefined,
     setHeader: noResponse,
     setCookie: noResponse,
+    afterResponse: nextTurn,
   };
 }

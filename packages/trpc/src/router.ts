@@ -1,6 +1,7 @@
 import { createCallerFactory, createTRPCRouter } from "./init";
 import { apiKeysRouter } from "./routers/api-keys";
 import { authRouter } from "./routers/auth";
+import { mailboxRouter } from "./routers/mailbox";
 import { opsRouter } from "./routers/ops";
 import { postsRouter } from "./routers/posts";
 import { tagsRouter } from "./routers/tags";
@@ -12,6 +13,7 @@ export const appRouter = createTRPCRouter({
   users: usersRouter,
   posts: postsRouter,
   ops: opsRouter,
+  mailbox: mailboxRouter,
   tags: tagsRouter,
 });
 

@@ -1,7 +1,13 @@
 import { availableParallelism } from "node:os";
 import { buildCache, type Cache, type CacheSettings, createCache } from "@brisk/cache";
 import { createDb, type PoolOptions, type QueryHook } from "@brisk/db";
+import { createJobs, type Jobs, type JobsSettings } from "@brisk/jobs";
 import type { DestinationStream } from "pino";
+import {
+  AFTER_RESPONSE_DEFAULTS,
+  type AfterResponseSettings,
+  createAfterResponse,
+} from "./after-response";
 import { type AuthSettings, sessionCookie } from "./auth/identity";
 import { createPasswordHasher } from "./auth/passwords";
 import { createRateLimiter } from "./auth/rate-limit";
@@ -23,6 +29,8 @@ import { warmCache } from "./warm";
  * deadline is dropped all the same.
  */
 const HASH_MS = 200;
+/** What `close()` gives work after the response to finish, unless the host says otherwise. */
+const CLOSE_DRAIN_MS = 2_000;
 
 export interface RuntimeConfig {
   /** Names the process in its log lines: `api`, `web`. */
@@ -54,6 +62,14 @@ export interface RuntimeConfig {
    * in-memory processor).
    */
   telemetry?: { perCall: boolean; slowTraces?: RecentTraces | undefined } | undefined;
+  /** Bounds of the work after the response (AFTER_RESPONSE_DEFAULTS unless given). */
+  afterResponse?: Partial<AfterResponseSettings> | undefined;
+  /**
+   * Background jobs (apps/api): the Inngest client and functions, the serve handler, the
+   * outbox relay, the email transport. Absent elsewhere: writes still record their events,
+   * and an api instance's relay sends them.
+   */
+  jobs?: JobsSettings | undefined;
 }
 
 /**
@@ -71,8 +87,14 @@ export function createRuntime(config: RuntimeConfig) {
         poolUsage: () => db.usage(),
         cacheStats: () => cache.stats(),
         hashLoad: () => hasher.load,
+        afterResponseLoad: () => afterResponse.load(),
+        outboxBacklog: config.jobs ? () => jobs!.relay.backlog() : undefined,
       })
     : undefined;
+  const afterResponse = createAfterResponse(
+    { ...AFTER_RESPONSE_DEFAULTS, ...config.afterResponse },
+    metrics?.afterResponse,
+  );
   const db = createDb({
     url: config.database.url,
     pool: config.database.pool,
@@ -115,6 +137,9 @@ export function createRuntime(config: RuntimeConfig) {
           traces: telemetry.slowTraces,
         }
       : undefined;
+  const jobs: Jobs | undefined = config.jobs
+    ? createJobs({ db: db.db, log, settings: config.jobs })
+    : undefined;
   const createContext = createContextFactory({
     db: db.db,
     cache,
@@ -122,8 +147,10 @@ export function createRuntime(config: RuntimeConfig) {
     requestTimeoutMs: config.requestTimeoutMs,
     exposeErrors: config.exposeErrors,
     auth,
+    afterResponse,
     metrics: perCall ? metrics : undefined,
     ops,
+    outbox: jobs?.relay,
   });
 
   return {
@@ -131,6 +158,8 @@ export function createRuntime(config: RuntimeConfig) {
     cache,
     log,
     metrics,
+    afterResponse,
+    jobs,
     createContext,
     /** JSON of a procedure's answer: the bytes tier 1 keeps for it, or a fresh serialization. */
     serialize: (data: unknown) => cache.serialized(data) ?? JSON.stringify(data),
@@ -148,9 +177,16 @@ export function createRuntime(config: RuntimeConfig) {
       await warmCache(createCaller(createContext(internalRequest("warm-up"))));
       await cache.flush();
     },
-    async close() {
+    /** Lets work after the response finish (up to `drainMs`), then closes the rest. */
+    async close(drainMs = CLOSE_DRAIN_MS) {
+      const drained = await afterResponse.drain(drainMs);
+      if (drained.outcome === "timeout") {
+        log.warn({ left: drained.left }, "work after the response abandoned at close");
+      }
       ops?.series.stop();
       cache.close();
+      // The relay's batch in hand is marked before the pool goes.
+      await jobs?.close();
       await Promise.all([db.close(), hasher.close()]);
     },
   };

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect } from "vitest";
 import { z } from "zod";
 import { SESSION_MS } from "./auth/identity";
 import { randomToken, tokenHash } from "./auth/tokens";
-import { type CookieOptions, internalRequest, type RequestInfo } from "./request";
+import { type CookieOptions, internalRequest, nextTurn, type RequestInfo } from "./request";
 
 export { createCallerFactory, createTRPCRouter, publicProcedure } from "./init";
 
@@ -31,6 +31,7 @@ export function testRequest(
     cookie: (name) => init.cookies?.[name],
     setHeader: (name, value) => response.headers.set(name.toLowerCase(), value),
     setCookie: (name, value, options) => response.cookies.set(name, { value, options }),
+    afterResponse: nextTurn,
   };
   return { request, response };
 }

@@ -34,8 +34,8 @@ async function ensureDatabase(handle: EmbeddedPostgresHandle, name: string) {
 }
 
 /** An app's own `dev` script; pnpm stays silent, so Ctrl-C ends without its failure lines. */
-function run(name: string, pkg: string, extraEnv: Record<string, string>) {
-  const child = spawn("pnpm", ["--silent", "--filter", pkg, "run", "dev"], {
+function run(name: string, pkg: string, extraEnv: Record<string, string>, args: string[] = []) {
+  const child = spawn("pnpm", ["--silent", "--filter", pkg, "run", "dev", ...args], {
     cwd: root,
     env: { ...process.env, ...extraEnv },
     stdio: ["ignore", "inherit", "inherit"],
@@ -114,6 +114,15 @@ say(
 );
 
 const apiUrl = `http://127.0.0.1:${env.API_PORT}`;
+const executorUrl = `http://127.0.0.1:${env.EXECUTOR_PORT}`;
+// Background jobs: the local Inngest executor, on the same database (its own schema), syncs
+// the api's serve endpoint once the api answers and runs the api's functions from then on.
+run(
+  "executor",
+  "@brisk/inngest-executor",
+  { DATABASE_URL: databaseUrl, INNGEST_EXECUTOR_PORT: String(env.EXECUTOR_PORT) },
+  ["--sync", `${apiUrl}/api/inngest`],
+);
 const shared = {
   DATABASE_URL: databaseUrl,
   NODE_ENV: "development",
@@ -128,6 +137,7 @@ run("api", "@brisk/api", {
   OTEL_TRACES_SAMPLER_ARG: "1",
   PORT: String(env.API_PORT),
   MIGRATE_ON_START: "false",
+  INNGEST_DEV: executorUrl,
 });
 run("web", "@brisk/web", {
   ...shared,
@@ -135,12 +145,16 @@ run("web", "@brisk/web", {
   API_URL: apiUrl,
 });
 
-const [apiUp, webUp] = await Promise.all([
+const [apiUp, webUp, executorUp] = await Promise.all([
   waitFor(`${apiUrl}/readyz`, 60_000),
   waitFor(`http://127.0.0.1:${env.WEB_PORT}/api/health`, 90_000),
+  waitFor(`${executorUrl}/health`, 60_000),
 ]);
 say(`api  ${apiUp ? "ready" : "NOT ready"}  ${apiUrl}/trpc  (health ${apiUrl}/readyz)`);
 say(`web  ${webUp ? "ready" : "NOT ready"}  http://localhost:${env.WEB_PORT}`);
+say(
+  `jobs ${executorUp ? "ready" : "NOT ready"}  ${executorUrl} (local Inngest executor; runs at /v1/runs)`,
+);
 say(
   env.UPSTASH_REDIS_REST_URL
     ? `cache: in-process tier + Redis at ${env.UPSTASH_REDIS_REST_URL}`

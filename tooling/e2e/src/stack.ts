@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@brisk/db/embedded";
 import { type SeedOptions, seed } from "@brisk/db/seed";
-import { useTestDatabase } from "@brisk/db/testing/database";
+import { type TestDatabase, useTestDatabase } from "@brisk/db/testing/database";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { chromiumArgs, ensureChromium } from "./chromium";
@@ -18,6 +18,8 @@ export interface Stack {
   /** The dashboard's origin, for example `http://127.0.0.1:41234`. */
   web: string;
   browser: Browser;
+  /** The stack's database, for a test that writes a row as the app would (an email sent). */
+  sql: TestDatabase["handle"]["sql"];
 }
 
 /**
@@ -28,7 +30,12 @@ export interface Stack {
  */
 export function useStack(
   seedOptions: SeedOptions,
-  options: { apiEnv?: Record<string, string>; webEnv?: Record<string, string> } = {},
+  options: {
+    apiEnv?: Record<string, string>;
+    webEnv?: Record<string, string>;
+    /** Background jobs: the local Inngest executor on the stack's database, the api synced. */
+    jobs?: boolean;
+  } = {},
 ): Stack {
   const database = useTestDatabase();
   const servers: Started[] = [];
@@ -44,8 +51,11 @@ export function useStack(
     }
     const executablePath = ensureChromium();
     await seed(database.handle.sql, seedOptions);
+    stack.sql = database.handle.sql;
 
-    const [apiPort, webPort] = [await freePort(), await freePort()];
+    const [apiPort, webPort, executorPort] = [await freePort(), await freePort(), await freePort()];
+    const executorUrl = `http://127.0.0.1:${executorPort}`;
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
     stack.web = `http://127.0.0.1:${webPort}`;
     const common = {
       DATABASE_URL: database.url,
@@ -64,16 +74,36 @@ export function useStack(
         LOG_LEVEL: "warn",
         // Every trace recorded: the Ops page's slow traces are part of what is tested.
         OTEL_TRACES_SAMPLER_ARG: "1",
+        // With no executor, events wait in the outbox; nothing else listens on this port.
+        INNGEST_DEV: executorUrl,
         ...options.apiEnv,
       },
     });
     servers.push(api);
+    const executor = options.jobs
+      ? startProcess(
+          "pnpm",
+          [
+            "--silent",
+            "--filter",
+            "@brisk/inngest-executor",
+            "run",
+            "dev",
+            "--port",
+            String(executorPort),
+            "--sync",
+            `${apiUrl}/api/inngest`,
+          ],
+          { cwd: root, env: { DATABASE_URL: database.url } },
+        )
+      : undefined;
+    if (executor) servers.push(executor);
     const nextBin = path.join(root, "apps/web/node_modules/next/dist/bin/next");
     const site = startProcess(process.execPath, [nextBin, "start", "--port", String(webPort)], {
       cwd: path.join(root, "apps/web"),
       env: {
         ...common,
-        API_URL: `http://127.0.0.1:${apiPort}`,
+        API_URL: apiUrl,
         HOSTNAME: "127.0.0.1",
         NEXT_TELEMETRY_DISABLED: "1",
         ...options.webEnv,
@@ -81,8 +111,9 @@ export function useStack(
     });
     servers.push(site);
     await Promise.all([
-      waitForOk(`http://127.0.0.1:${apiPort}/readyz`, api),
+      waitForOk(`${apiUrl}/readyz`, api),
       waitForOk(`${stack.web}/api/health`, site),
+      executor && waitForOk(`${executorUrl}/health`, executor),
     ]);
     stack.browser = await chromium.launch({ executablePath, args: chromiumArgs });
     mkdirSync(artifacts, { recursive: true });

@@ -23,7 +23,7 @@ const CALLERS = ["anonymous", "member", "otherMember", "admin", "memberKey", "ad
 type Caller = (typeof CALLERS)[number];
 type Status = 200 | 401 | 403 | 404;
 
-const fixtures = { memberKey: "", adminKey: "", memberPost: 0, memberDraft: 0 };
+const fixtures = { memberKey: "", adminKey: "", memberPost: 0, memberDraft: 0, email: 0 };
 let unique = 0;
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -174,6 +174,9 @@ const MATRIX: Record<string, Row> = {
   },
   "ops.metrics": { expect: ADMINS_ONLY },
   "ops.traces": { expect: ADMINS_ONLY },
+  // Other users' addresses and invitation links.
+  "mailbox.list": { input: () => ({}), expect: ADMINS_ONLY },
+  "mailbox.byId": { input: () => ({ id: fixtures.email }), expect: ADMINS_ONLY },
   "tags.list": { expect: everyone(200) },
   "tags.create": {
     input: () => ({ name: "Matrix", slug: `matrix-${++unique}`, colour: "#123456" }),
@@ -210,6 +213,10 @@ beforeAll(async () => {
   fixtures.memberKey = (await made<Key>("apiKeys.create", { name: "feed" }, admin)).token;
   fixtures.memberPost = await memberPost("published");
   fixtures.memberDraft = await memberPost("draft");
+  const [email] = await database.handle.sql<{ id: number }[]>`
+    insert into emails ("to", subject, text, kind) values ('member@brisk.dev', 'Hi', 'Hi', 'test')
+    returning id::int as id`;
+  fixtures.email = email!.id;
 });
 afterAll(() => api?.stop());
 

@@ -55,6 +55,8 @@ const SAMPLES: Record<string, unknown> = {
   "posts.delete": { id: 3 },
   "ops.metrics": undefined,
   "ops.traces": undefined,
+  "mailbox.list": { cursor: 10, limit: 25 },
+  "mailbox.byId": { id: 1 },
   "tags.list": undefined,
   "tags.create": { name: "Fuzz", slug: "fuzz", colour: "#abcdef" },
   "tags.update": { id: 2, name: "Node.js", slug: "node-js", colour: "#16a34a" },

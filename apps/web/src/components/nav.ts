@@ -24,11 +24,7 @@ export const mainNav: NavItem[] = [
   },
   { href: "/ops", label: "Ops", admin: true },
   { href: "/api-keys", label: "API keys", admin: true },
-  {
-    href: "/mailbox",
-    label: "Dev mailbox",
-    soon: "The dev mailbox is on its way: every email Brisk sends while it runs on its embedded defaults (a welcome, a report ready), kept here instead of going out over SMTP.",
-  },
+  { href: "/mailbox", label: "Dev mailbox", admin: true },
 ];
 
 export function navItem(href: string): NavItem {

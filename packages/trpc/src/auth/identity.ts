@@ -8,8 +8,8 @@ import {
   touchApiKey,
 } from "@brisk/db/queries/auth";
 import { z } from "zod";
+import type { AfterResponseWork } from "../after-response";
 import { scopes } from "../cache-scopes";
-import type { RequestLog } from "../logger";
 import type { RequestInfo } from "../request";
 import type { PasswordHasher } from "./passwords";
 import type { RateLimiter } from "./rate-limit";
@@ -114,8 +114,9 @@ export function credential(request: RequestInfo, cookieName: string) {
 interface Deps {
   db: Database;
   cache: Cache;
-  log: RequestLog;
   request: RequestInfo;
+  /** Bookkeeping that must not hold up the answer; losing one means doing it next minute. */
+  afterResponse: (name: string, work: AfterResponseWork) => void;
   now?: () => number;
 }
 
@@ -138,7 +139,7 @@ export async function resolveCaller(deps: Deps, auth: AuthSettings): Promise<Cal
     );
     if (!key) return { kind: "anonymous" };
     if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > WRITE_EVERY_MS) {
-      background(deps, "recording an API key's use", async () => {
+      deps.afterResponse("apiKey.touch", async () => {
         await touchApiKey(deps.db, key.id, new Date(now));
         await deps.cache.invalidate([scopes.apiKey(hash)]);
       });
@@ -156,15 +157,10 @@ export async function resolveCaller(deps: Deps, auth: AuthSettings): Promise<Cal
   if (!user) return { kind: "anonymous" };
   // Sliding expiry: each use pushes it back 15 minutes, written at most once a minute.
   if (session.expiresAt.getTime() - now < SESSION_MS - WRITE_EVERY_MS) {
-    background(deps, "extending a session", async () => {
+    deps.afterResponse("session.extend", async () => {
       await extendSession(deps.db, hash, new Date(now + SESSION_MS));
       await deps.cache.invalidate([scopes.session(hash)]);
     });
   }
   return { kind: "user", ...user, session: { id: hash, via: found.via } };
-}
-
-// Bookkeeping that must not hold up the answer; losing one only means doing it next minute.
-function background(deps: Deps, what: string, work: () => Promise<void>) {
-  work().catch((error: unknown) => deps.log.warn({ err: error }, `${what} failed`));
 }

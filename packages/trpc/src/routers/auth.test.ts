@@ -427,6 +427,7 @@ describe("a full hash queue", () => {
       db: runtime.db.db,
       cache: runtime.cache,
       log: runtime.log,
+      afterResponse: runtime.afterResponse,
       requestTimeoutMs: 30_000,
       exposeErrors: false,
       auth: {

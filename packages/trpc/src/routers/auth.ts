@@ -4,6 +4,7 @@ import {
   insertUser,
   updatePasswordHash,
 } from "@brisk/db/queries/auth";
+import { recordEvent } from "@brisk/jobs";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import type { Caller } from "../auth/identity";
@@ -58,8 +59,11 @@ export const authRouter = {
     const passwordHash = await hashing(ctx, (signal) =>
       ctx.auth.hasher.hash(input.password, signal),
     );
-    const { user, token } = await writeWithin(ctx, async (tx) => {
+    const { user, token } = await writeWithin(ctx, async (tx, afterCommit) => {
       const user = await insertUser(tx, { name: input.name, email: input.email, passwordHash });
+      // The welcome email: recorded with the account, so neither exists without the other.
+      await recordEvent(tx, { name: "user/signed-up", data: { userId: user.id } });
+      afterCommit(() => ctx.outbox?.wake());
       return { user, token: await insertNewSession(tx, user.id) };
     }).catch(refuseTakenEmail);
     setSessionCookie(ctx, token);
@@ -170,10 +174,8 @@ function fieldError(field: string, message: string) {
  * the answer. Failing only means trying again at the next sign-in.
  */
 function rehash(ctx: Context, userId: number, password: string) {
-  ctx.auth.hasher
-    .hash(password)
-    .then((passwordHash) =>
-      ctx.db.transaction((tx) => updatePasswordHash(tx, userId, passwordHash)),
-    )
-    .catch((error: unknown) => ctx.log.warn({ err: error }, "rehashing a password failed"));
+  ctx.afterResponse("password.rehash", async () => {
+    const passwordHash = await ctx.auth.hasher.hash(password);
+    await ctx.db.transaction((tx) => updatePasswordHash(tx, userId, passwordHash));
+  });
 }

@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type { CacheObserver, CacheStats } from "@brisk/cache";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { AfterResponseObserver } from "../after-response";
 import { type AuthObserver, SIGN_IN_OUTCOMES } from "../auth/identity";
 import { boundCounter, boundGauge, boundHistogram } from "./bound-metrics";
 
@@ -27,6 +28,10 @@ export function createMetrics(options: {
   cacheStats?: () => CacheStats;
   /** Password hashes running or waiting now. */
   hashLoad?: () => number;
+  /** Work after the response running and waiting now. */
+  afterResponseLoad?: () => { running: number; waiting: number };
+  /** Events recorded and not yet sent to Inngest (one query per scrape). */
+  outboxBacklog?: () => Promise<{ unsent: number; oldestAgeS: number }>;
   /** Milliseconds, for timing calls (tests pass a clock they move). */
   now?: () => number;
 }) {
@@ -255,6 +260,59 @@ export function createMetrics(options: {
     hashWaited: (seconds) => hashWait.observe(seconds),
   };
 
+  const afterResponseWork = new Counter({
+    name: "brisk_after_response_work_total",
+    help: "Work after the response by name and outcome: ran, failed, dropped (queue full).",
+    labelNames: ["name", "outcome"] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: "brisk_after_response_queue_depth",
+    help: "Work after the response now, by state: running, waiting for a slot.",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    collect() {
+      const load = options.afterResponseLoad?.() ?? { running: 0, waiting: 0 };
+      this.set({ state: "running" }, load.running);
+      this.set({ state: "waiting" }, load.waiting);
+    },
+  });
+  const afterResponse: AfterResponseObserver = {
+    finished: (name, outcome) => afterResponseWork.inc({ name, outcome }),
+  };
+
+  // Both gauges read one query per scrape, so they describe the same moment.
+  const outboxBacklog = options.outboxBacklog;
+  if (outboxBacklog) {
+    let backlog: Promise<{ unsent: number; oldestAgeS: number } | undefined> | undefined;
+    const readBacklog = () => {
+      backlog ??= outboxBacklog()
+        .catch(() => undefined)
+        .finally(() => {
+          backlog = undefined;
+        });
+      return backlog;
+    };
+    new Gauge({
+      name: "brisk_outbox_backlog",
+      help: "Events recorded by writes and not yet accepted by Inngest's event API.",
+      registers: [registry],
+      async collect() {
+        const now = await readBacklog();
+        if (now) this.set(now.unsent);
+      },
+    });
+    new Gauge({
+      name: "brisk_outbox_oldest_unsent_age_seconds",
+      help: "How long the oldest unsent event has waited since its write committed (0: none).",
+      registers: [registry],
+      async collect() {
+        const now = await readBacklog();
+        if (now) this.set(now.oldestAgeS);
+      },
+    });
+  }
+
   interface ProcedureSeries {
     duration: { observe(seconds: number): void };
     inFlight: { inc(): void; dec(): void };
@@ -279,6 +337,7 @@ export function createMetrics(options: {
     registry,
     cache,
     auth,
+    afterResponse,
     /** Starts timing one procedure call; the returned function records its outcome. */
     procedureStarted(procedure: string, type: string) {
       const series = seriesOf(procedure, type);

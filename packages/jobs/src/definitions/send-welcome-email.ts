@@ -1,0 +1,17 @@
+import type { JobDefinition } from "../definition";
+import { events } from "../events";
+import { sendWelcomeEmail } from "./send-welcome-email.handler";
+
+/**
+ * One welcome email per account. Inngest drops a second run for the same user within 24 h
+ * (idempotency); the email's own idempotency key makes a retried step, or a run past that
+ * window, send nothing more.
+ */
+export const SEND_WELCOME_EMAIL = {
+  id: "send-welcome-email",
+  name: "Send the welcome email",
+  trigger: events.userSignedUp,
+  idempotency: "event.data.userId",
+  retries: 4,
+  handler: ({ data, io, deps }) => io.step("send", () => sendWelcomeEmail(deps, data.userId)),
+} satisfies JobDefinition<typeof events.userSignedUp>;

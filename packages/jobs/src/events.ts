@@ -1,0 +1,31 @@
+import { eventType } from "inngest";
+import { z } from "zod";
+
+/**
+ * Every event Brisk sends, with the schema of its data. A write records one through
+ * `recordEvent`, which validates it here before it reaches the outbox: a malformed event is a
+ * bug caught in the transaction, never a row the relay could not deliver.
+ */
+export const events = {
+  userSignedUp: eventType("user/signed-up", {
+    schema: z.object({ userId: z.number().int().positive() }),
+  }),
+};
+
+export type BriskEvent = {
+  [K in keyof typeof events]: {
+    name: (typeof events)[K]["name"];
+    data: z.infer<(typeof events)[K]["schema"]>;
+  };
+}[keyof typeof events];
+
+const byName = new Map<string, z.ZodType>(
+  Object.values(events).map((event) => [event.name, event.schema]),
+);
+
+/** The event's data checked against its schema; throws for an unknown name or bad data. */
+export function parseEvent(event: BriskEvent): BriskEvent {
+  const schema = byName.get(event.name);
+  if (!schema) throw new Error(`No event is named ${event.name}`);
+  return { name: event.name, data: schema.parse(event.data) } as BriskEvent;
+}
