@@ -6,6 +6,7 @@ const nextConfig: NextConfig = {
     "@brisk/api-contract",
     "@brisk/cache",
     "@brisk/db",
+    "@brisk/jobs",
     "@brisk/resilience",
     "@brisk/trpc",
   ],

@@ -8,6 +8,7 @@ import {
   redisEnv,
   requestEnv,
   requireRedisPair,
+  runsEnv,
 } from "@brisk/trpc/env";
 import { z } from "zod";
 
@@ -34,6 +35,8 @@ const serverEnvSchema = requireRedisPair(
     // The api's Redis tier, shared: server renders read what the api cached.
     ...redisEnv.shape,
     ...authEnv.shape,
+    // Where the Jobs page reads runs: the local executor, or a link to Inngest's console.
+    ...runsEnv.shape,
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
   }),
 );

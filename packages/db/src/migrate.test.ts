@@ -40,6 +40,7 @@ describe("runMigrations", () => {
       expect(tables.map((t) => t.table_name)).toEqual([
         "api_keys",
         "emails",
+        "invitations",
         "media",
         "outbox",
         "post_tags",

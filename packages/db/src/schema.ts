@@ -38,7 +38,8 @@ export const users = pgTable(
     name: text("name").notNull(),
     email: text("email").notNull(),
     role: userRole("role").notNull().default("member"),
-    passwordHash: text("password_hash").notNull(),
+    // Null for an invited member who has not yet set one: no password can sign them in.
+    passwordHash: text("password_hash"),
     ...timestamps,
   },
   (t) => [uniqueIndex("users_email_lower_idx").on(sql`lower(${t.email})`)],
@@ -56,6 +57,30 @@ export const sessions = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
+);
+
+/**
+ * A member's invitation to set a password, used once within its 24 h. Only the token's
+ * SHA-256 is kept, and it is null until the `send-invitation-email` job makes the token and
+ * mails it: the plain token exists only in that email.
+ */
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash"),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true, mode: "date" }),
+    createdById: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("invitations_token_hash_idx").on(t.tokenHash),
+    index("invitations_user_idx").on(t.userId),
+  ],
 );
 
 // Keys internal services send as bearer tokens. Like sessions, only the key's SHA-256 is kept;

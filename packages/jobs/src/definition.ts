@@ -9,6 +9,8 @@ export interface JobDeps {
   db: Database;
   email: EmailTransport;
   log: JobsLogger;
+  /** The dashboard's base URL, for links in emails (`https://brisk.example`, no slash). */
+  dashboardUrl: string;
 }
 
 /**

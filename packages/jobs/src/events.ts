@@ -10,6 +10,12 @@ export const events = {
   userSignedUp: eventType("user/signed-up", {
     schema: z.object({ userId: z.number().int().positive() }),
   }),
+  userInvited: eventType("user/invited", {
+    schema: z.object({
+      userId: z.number().int().positive(),
+      invitationId: z.number().int().positive(),
+    }),
+  }),
 };
 
 export type BriskEvent = {

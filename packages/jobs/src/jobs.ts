@@ -7,12 +7,13 @@ import {
   type JobsLogger,
 } from "./client";
 import type { JobDefinition, JobDeps } from "./definition";
+import { SEND_INVITATION_EMAIL } from "./definitions/send-invitation-email";
 import { SEND_WELCOME_EMAIL } from "./definitions/send-welcome-email";
 import { createEmailTransport, type EmailSettings } from "./email/transport";
 import { type OutboxEvent, type RelaySettings, startOutboxRelay } from "./outbox";
 
 /** Every job Brisk runs. A new one is a definition and its handler, added here. */
-export const JOB_DEFINITIONS = [SEND_WELCOME_EMAIL] as const;
+export const JOB_DEFINITIONS = [SEND_WELCOME_EMAIL, SEND_INVITATION_EMAIL] as const;
 
 export interface JobsSettings {
   inngest: InngestSettings;
@@ -23,8 +24,22 @@ export interface JobsSettings {
 // biome-ignore lint/suspicious/noExplicitAny: the list holds definitions of different events
 type AnyJobDefinition = JobDefinition<any>;
 
-/** A definition as an Inngest function: its trigger and options, its handler's steps as steps. */
-function toInngestFunction(client: InngestClient, definition: AnyJobDefinition, deps: JobDeps) {
+/** Counts runs that failed on their last attempt (`brisk_job_failures_total{function}`). */
+export interface JobFailureCounter {
+  inc(labels: { function: string }): void;
+}
+
+/**
+ * A definition as an Inngest function: its trigger and options, its handler's steps as steps.
+ * A run that fails on its last attempt is logged with its run id and counted; the run itself,
+ * with its error, stays in the executor (or Inngest's console) for the Jobs page to retry.
+ */
+function toInngestFunction(
+  client: InngestClient,
+  definition: AnyJobDefinition,
+  deps: JobDeps,
+  failures: JobFailureCounter | undefined,
+) {
   return client.createFunction(
     {
       id: definition.id,
@@ -32,6 +47,18 @@ function toInngestFunction(client: InngestClient, definition: AnyJobDefinition, 
       triggers: [definition.trigger],
       ...(definition.idempotency ? { idempotency: definition.idempotency } : {}),
       ...(definition.retries !== undefined ? { retries: definition.retries } : {}),
+      onFailure: ({ event, error }) => {
+        deps.log.error(
+          {
+            function: definition.id,
+            runId: event.data.run_id,
+            eventName: event.data.event.name,
+            err: { name: error.name, message: error.message },
+          },
+          "job failed on its last attempt",
+        );
+        failures?.inc({ function: definition.id });
+      },
     },
     async ({ event, step }) =>
       definition.handler({
@@ -51,12 +78,19 @@ function toInngestFunction(client: InngestClient, definition: AnyJobDefinition, 
  * functions, the serve handler for `/api/inngest`, and the outbox relay, started here and
  * stopped by `close()`. Only `createRuntime` calls it.
  */
-export function createJobs(deps: { db: Database; log: JobsLogger; settings: JobsSettings }) {
-  const { db, log, settings } = deps;
+export function createJobs(deps: {
+  db: Database;
+  log: JobsLogger;
+  settings: JobsSettings;
+  failures?: JobFailureCounter | undefined;
+  /** The dashboard's base URL, for links in emails. */
+  dashboardUrl: string;
+}) {
+  const { db, log, settings, failures, dashboardUrl } = deps;
   const client = createInngestClient(settings.inngest, log);
   const email = createEmailTransport(db, settings.email);
   const functions = JOB_DEFINITIONS.map((definition) =>
-    toInngestFunction(client, definition, { db, email, log }),
+    toInngestFunction(client, definition, { db, email, log, dashboardUrl }, failures),
   );
   const relay = startOutboxRelay({
     db,

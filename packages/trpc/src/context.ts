@@ -1,5 +1,6 @@
 import type { Cache } from "@brisk/cache";
 import type { Database } from "@brisk/db";
+import type { RunsConsole } from "@brisk/jobs";
 import { trace } from "@opentelemetry/api";
 import type { AfterResponse, AfterResponseWork } from "./after-response";
 import { type AuthSettings, type Caller, resolveCaller } from "./auth/identity";
@@ -48,6 +49,8 @@ export interface Context {
    * so it is sent now rather than at the next poll. Absent where no relay runs.
    */
   outbox?: { wake(): void } | undefined;
+  /** The runs of background jobs, for the Jobs page (the executor's API, or Inngest's console). */
+  runs: RunsConsole;
 }
 
 /** The process-wide parts of every context; only the runtime builds one. */
@@ -81,6 +84,7 @@ export function createContextFactory(deps: ContextDeps) {
       metrics: deps.metrics,
       ops: deps.ops,
       outbox: deps.outbox,
+      runs: deps.runs,
     };
     return context;
   };

@@ -1,5 +1,10 @@
 import type { CacheSettings } from "@brisk/cache";
-import type { EmailSettings, InngestSettings, JobsSettings } from "@brisk/jobs";
+import type {
+  EmailSettings,
+  InngestSettings,
+  JobsSettings,
+  RunsConsoleSettings,
+} from "@brisk/jobs";
 import { z } from "zod";
 
 /**
@@ -132,6 +137,20 @@ export function jobsFromEnv(env: JobsEnv): JobsSettings {
     ? { transport: "smtp", url: env.SMTP_URL, from: env.EMAIL_FROM }
     : { transport: "mailbox", from: env.EMAIL_FROM };
   return { inngest, email };
+}
+
+/** What the dashboard's server needs to find job runs: the executor, or Inngest's console. */
+export const runsEnv = jobsEnv.pick({
+  INNGEST_DEV: true,
+  INNGEST_SIGNING_KEY: true,
+  INNGEST_BASE_URL: true,
+});
+
+/** The Jobs page's source from `runsEnv`: as `jobsFromEnv` decides, a signing key means cloud. */
+export function runsFromEnv(env: z.infer<typeof runsEnv>): RunsConsoleSettings {
+  return !env.INNGEST_DEV && env.INNGEST_SIGNING_KEY
+    ? { mode: "cloud", baseUrl: env.INNGEST_BASE_URL }
+    : { mode: "dev", url: env.INNGEST_DEV ?? LOCAL_EXECUTOR_URL };
 }
 
 export function otelEnv(serviceName: string) {

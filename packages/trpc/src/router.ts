@@ -1,6 +1,7 @@
 import { createCallerFactory, createTRPCRouter } from "./init";
 import { apiKeysRouter } from "./routers/api-keys";
 import { authRouter } from "./routers/auth";
+import { jobsRouter } from "./routers/jobs";
 import { mailboxRouter } from "./routers/mailbox";
 import { opsRouter } from "./routers/ops";
 import { postsRouter } from "./routers/posts";
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   posts: postsRouter,
   ops: opsRouter,
   mailbox: mailboxRouter,
+  jobs: jobsRouter,
   tags: tagsRouter,
 });
 

@@ -1,7 +1,13 @@
 import { availableParallelism } from "node:os";
 import { buildCache, type Cache, type CacheSettings, createCache } from "@brisk/cache";
 import { createDb, type PoolOptions, type QueryHook } from "@brisk/db";
-import { createJobs, type Jobs, type JobsSettings } from "@brisk/jobs";
+import {
+  createJobs,
+  createRunsConsole,
+  type Jobs,
+  type JobsSettings,
+  type RunsConsoleSettings,
+} from "@brisk/jobs";
 import type { DestinationStream } from "pino";
 import {
   AFTER_RESPONSE_DEFAULTS,
@@ -13,6 +19,7 @@ import { createPasswordHasher } from "./auth/passwords";
 import { createRateLimiter } from "./auth/rate-limit";
 import { CACHE_PREFIX } from "./cache-scopes";
 import { createContextFactory, type OpsSources } from "./context";
+import { LOCAL_EXECUTOR_URL } from "./env";
 import { createLogger } from "./logger";
 import { internalRequest, type RequestInfo } from "./request";
 import { createCaller } from "./router";
@@ -70,6 +77,11 @@ export interface RuntimeConfig {
    * and an api instance's relay sends them.
    */
   jobs?: JobsSettings | undefined;
+  /**
+   * Where the Jobs page reads runs: the local executor (dev) or a link to Inngest's console
+   * (cloud). `jobs.inngest` when absent.
+   */
+  runs?: RunsConsoleSettings | undefined;
 }
 
 /**
@@ -138,8 +150,18 @@ export function createRuntime(config: RuntimeConfig) {
         }
       : undefined;
   const jobs: Jobs | undefined = config.jobs
-    ? createJobs({ db: db.db, log, settings: config.jobs })
+    ? createJobs({
+        db: db.db,
+        log,
+        settings: config.jobs,
+        failures: metrics?.jobFailures,
+        // Links in emails lead to the first of the dashboard's origins.
+        dashboardUrl: config.auth.dashboardOrigins[0]!,
+      })
     : undefined;
+  const runs = createRunsConsole(
+    config.runs ?? config.jobs?.inngest ?? { mode: "dev", url: LOCAL_EXECUTOR_URL },
+  );
   const createContext = createContextFactory({
     db: db.db,
     cache,
@@ -151,6 +173,7 @@ export function createRuntime(config: RuntimeConfig) {
     metrics: perCall ? metrics : undefined,
     ops,
     outbox: jobs?.relay,
+    runs,
   });
 
   return {

@@ -143,6 +143,8 @@ run("web", "@brisk/web", {
   ...shared,
   PORT: String(env.WEB_PORT),
   API_URL: apiUrl,
+  // The Jobs page reads runs from the same executor.
+  INNGEST_DEV: executorUrl,
 });
 
 const [apiUp, webUp, executorUp] = await Promise.all([

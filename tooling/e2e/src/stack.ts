@@ -35,6 +35,8 @@ export function useStack(
     webEnv?: Record<string, string>;
     /** Background jobs: the local Inngest executor on the stack's database, the api synced. */
     jobs?: boolean;
+    /** More arguments for the executor's CLI (`--backoff-ms`). */
+    executorArgs?: string[];
   } = {},
 ): Stack {
   const database = useTestDatabase();
@@ -93,6 +95,7 @@ export function useStack(
             String(executorPort),
             "--sync",
             `${apiUrl}/api/inngest`,
+            ...(options.executorArgs ?? []),
           ],
           { cwd: root, env: { DATABASE_URL: database.url } },
         )
@@ -104,6 +107,8 @@ export function useStack(
       env: {
         ...common,
         API_URL: apiUrl,
+        // The Jobs page reads runs from the executor the api uses.
+        INNGEST_DEV: executorUrl,
         HOSTNAME: "127.0.0.1",
         NEXT_TELEMETRY_DISABLED: "1",
         ...options.webEnv,

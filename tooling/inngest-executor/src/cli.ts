@@ -4,12 +4,17 @@ import { loadExecutorEnv, parseExecutorArgs } from "./env";
 import { createExecutor, syncApp } from "./executor";
 
 /**
- * `pnpm executor [--port 8288] [--sync http://127.0.0.1:3001/api/inngest]…`: the local Inngest
- * executor on DATABASE_URL. Each --sync URL is asked to register (PUT) once the executor
+ * `pnpm executor [--port 8288] [--sync http://127.0.0.1:3001/api/inngest]… [--backoff-ms N]`:
+ * the local Inngest executor on DATABASE_URL. `--backoff-ms` replaces Inngest's retry schedule
+ * with a fixed delay, for tests only (a failure on its last attempt in seconds, not hours). Each --sync URL is asked to register (PUT) once the executor
  * listens, retried while the app is still starting.
  */
 const { values } = parseArgs({
-  options: { port: { type: "string" }, sync: { type: "string", multiple: true } },
+  options: {
+    port: { type: "string" },
+    sync: { type: "string", multiple: true },
+    "backoff-ms": { type: "string" },
+  },
 });
 const env = loadExecutorEnv();
 const args = parseExecutorArgs(values);
@@ -19,7 +24,12 @@ function say(line: string) {
 }
 
 const sql = postgres(env.DATABASE_URL, { max: 10, onnotice: () => {} });
-const executor = createExecutor({ sql, log: say });
+const backoffMs = args["backoff-ms"];
+const executor = createExecutor({
+  sql,
+  log: say,
+  ...(backoffMs !== undefined ? { backoff: () => backoffMs } : {}),
+});
 const url = await executor.start(args.port ?? env.INNGEST_EXECUTOR_PORT, env.INNGEST_EXECUTOR_HOST);
 say(`listening at ${url}; point apps at it with INNGEST_DEV=${url}`);
 

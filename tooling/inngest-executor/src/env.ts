@@ -29,10 +29,16 @@ const argsSchema = z.object({
     .array(z.url({ protocol: /^https?$/ }))
     .max(20)
     .default([]),
+  // Tests only: a fixed retry delay instead of Inngest's schedule.
+  "backoff-ms": z.coerce.number().int().min(0).max(3_600_000).optional(),
 });
 
-/** `--port` overrides the env; `--sync <serve URL>` may repeat. */
-export function parseExecutorArgs(values: { port?: string; sync?: string[] }) {
+/** `--port` overrides the env; `--sync <serve URL>` may repeat; `--backoff-ms` is for tests. */
+export function parseExecutorArgs(values: {
+  port?: string;
+  sync?: string[];
+  "backoff-ms"?: string;
+}) {
   const parsed = argsSchema.safeParse(values);
   if (!parsed.success) {
     throw new Error(`Invalid arguments for pnpm executor: ${z.prettifyError(parsed.error)}`);

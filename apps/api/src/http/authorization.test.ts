@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from "node:crypto";
 import { DEMO_PASSWORD, seed } from "@brisk/db/seed";
 import { useTestDatabase } from "@brisk/db/testing/database";
 import { appRouter, RecentTraces } from "@brisk/trpc";
@@ -21,7 +22,7 @@ const ADMIN = 1;
 
 const CALLERS = ["anonymous", "member", "otherMember", "admin", "memberKey", "adminKey"] as const;
 type Caller = (typeof CALLERS)[number];
-type Status = 200 | 401 | 403 | 404;
+type Status = 200 | 401 | 403 | 404 | 412;
 
 const fixtures = { memberKey: "", adminKey: "", memberPost: 0, memberDraft: 0, email: 0 };
 let unique = 0;
@@ -58,6 +59,20 @@ async function made<T>(path: string, input: unknown, headers: Record<string, str
   return answer.body!.result!.data as T;
 }
 
+/** A token for a new invitation, as the send-invitation-email job would mail it. */
+async function invitationToken() {
+  const invited = await made<{ invitation: { id: number } }>(
+    "users.invite",
+    { name: "Matrix Invitee", email: `invitee-${++unique}@example.com` },
+    bearer(fixtures.adminKey),
+  );
+  const token = randomBytes(32).toString("base64url");
+  const hash = createHash("sha256").update(token).digest("hex");
+  await database.handle.sql`
+    update invitations set token_hash = ${hash} where id = ${invited.invitation.id}`;
+  return token;
+}
+
 const memberPost = async (status: "draft" | "published") =>
   (
     await made<{ id: number }>(
@@ -77,6 +92,8 @@ const ADMINS_ONLY: Record<Caller, Status> = {
   memberKey: 403,
   adminKey: 200,
 };
+const RUNS_ELSEWHERE: Record<Caller, Status> = { ...ADMINS_ONLY, admin: 412, adminKey: 412 };
+const RUN_ID = "0d4b7a52-3c1e-4f5a-9b8e-2f6c1d0a9e71";
 /** A member's own rows: theirs and admins'. A member's API key is not that member. */
 const OWNER_OR_ADMIN: Record<Caller, Status> = { ...ADMINS_ONLY, member: 200 };
 /** A draft of the member: to anyone who may not read it, it does not exist (documented). */
@@ -119,6 +136,10 @@ const MATRIX: Record<string, Row> = {
     expect: everyone(200),
   },
   "auth.signOut": { expect: everyone(200) },
+  "auth.acceptInvitation": {
+    input: async () => ({ token: await invitationToken(), password: "correct horse battery" }),
+    expect: everyone(200),
+  },
   // The same password again, so the seeded one keeps working; an API key has none.
   "auth.changePassword": {
     input: () => ({ currentPassword: DEMO_PASSWORD, newPassword: DEMO_PASSWORD }),
@@ -150,6 +171,10 @@ const MATRIX: Record<string, Row> = {
   // The name it has, so other rows see the seeded user.
   "users.update": { input: () => ({ id: MEMBER, name: "Morgan Member" }), expect: OWNER_OR_ADMIN },
   "users.setRole": { input: () => ({ id: 4, role: "member" }), expect: ADMINS_ONLY },
+  "users.invite": {
+    input: () => ({ name: "Matrix Invitee", email: `invited-${++unique}@example.com` }),
+    expect: ADMINS_ONLY,
+  },
   "posts.list": {
     input: () => ({ authorId: MEMBER, status: "draft", limit: 100 }),
     expect: everyone(200),
@@ -177,6 +202,12 @@ const MATRIX: Record<string, Row> = {
   // Other users' addresses and invitation links.
   "mailbox.list": { input: () => ({}), expect: ADMINS_ONLY },
   "mailbox.byId": { input: () => ({ id: fixtures.email }), expect: ADMINS_ONLY },
+  // Runs carry other users' event data. Here runs are in Inngest's console (cloud mode): the
+  // list says where, a run's own page is refused as not here (412).
+  "jobs.list": { input: () => ({}), expect: ADMINS_ONLY },
+  "jobs.byId": { input: () => ({ id: RUN_ID }), expect: RUNS_ELSEWHERE },
+  "jobs.retry": { input: () => ({ id: RUN_ID }), expect: RUNS_ELSEWHERE },
+  "jobs.cancel": { input: () => ({ id: RUN_ID }), expect: RUNS_ELSEWHERE },
   "tags.list": { expect: everyone(200) },
   "tags.create": {
     input: () => ({ name: "Matrix", slug: `matrix-${++unique}`, colour: "#123456" }),
@@ -204,6 +235,8 @@ beforeAll(async () => {
     auth: { dashboardOrigins: [TEST_DASHBOARD_ORIGIN], rateLimitMultiplier: 10_000 },
     // The Ops page's sources exist only with per-call telemetry and a slow-trace buffer.
     telemetry: { perCall: true, slowTraces: new RecentTraces({ slowMs: 100, capacity: 10 }) },
+    // The executor's runs API has its own tests (packages/trpc jobs.test.ts).
+    runs: { mode: "cloud" },
   });
   const admin = bearer(await session(ADMIN));
   type Key = { token: string };

@@ -28,6 +28,10 @@ const SAMPLES: Record<string, unknown> = {
   "auth.signIn": { email: "member@brisk.dev", password: DEMO_PASSWORD },
   "auth.signOut": undefined,
   "auth.changePassword": { currentPassword: DEMO_PASSWORD, newPassword: DEMO_PASSWORD },
+  "auth.acceptInvitation": {
+    token: "dGhpcyBpcyBub3QgYSByZWFsIHRva2VuIGF0IGFsbCE",
+    password: "a fine passphrase",
+  },
   "apiKeys.list": undefined,
   "apiKeys.create": { name: "fuzz", role: "member" },
   "apiKeys.revoke": { id: 1 },
@@ -35,6 +39,7 @@ const SAMPLES: Record<string, unknown> = {
   "users.byId": { id: 2, postsLimit: 3 },
   "users.update": { id: 3, name: "Rin Takahashi" },
   "users.setRole": { id: 4, role: "member" },
+  "users.invite": { name: "Fuzz Invitee", email: "fuzz-invitee@example.com" },
   "posts.list": {
     authorId: 2,
     tag: "redis",
@@ -57,6 +62,10 @@ const SAMPLES: Record<string, unknown> = {
   "ops.traces": undefined,
   "mailbox.list": { cursor: 10, limit: 25 },
   "mailbox.byId": { id: 1 },
+  "jobs.list": { function: "brisk-send-welcome-email", status: "failed", limit: 20 },
+  "jobs.byId": { id: "0d4b7a52-3c1e-4f5a-9b8e-2f6c1d0a9e71" },
+  "jobs.retry": { id: "0d4b7a52-3c1e-4f5a-9b8e-2f6c1d0a9e71" },
+  "jobs.cancel": { id: "0d4b7a52-3c1e-4f5a-9b8e-2f6c1d0a9e71" },
   "tags.list": undefined,
   "tags.create": { name: "Fuzz", slug: "fuzz", colour: "#abcdef" },
   "tags.update": { id: 2, name: "Node.js", slug: "node-js", colour: "#16a34a" },
@@ -263,6 +272,8 @@ beforeAll(async () => {
   api = await startTestApi(database, {
     maxBodyBytes: MAX_BODY_BYTES,
     auth: { dashboardOrigins: [TEST_DASHBOARD_ORIGIN], rateLimitMultiplier: 100_000 },
+    // Runs in Inngest's console: no executor to reach, so every answer is the router's own.
+    runs: { mode: "cloud" },
   });
 });
 afterAll(() => api?.stop());

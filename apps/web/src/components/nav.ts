@@ -17,11 +17,7 @@ export const mainNav: NavItem[] = [
     label: "Reports",
     soon: "Reports are on their way: order an analytics report for one author or for the whole workspace, watch its progress live, and download past reports as PDF.",
   },
-  {
-    href: "/jobs",
-    label: "Jobs",
-    soon: "The Jobs page is on its way: background runs with their steps and status, and a retry button for the ones that failed.",
-  },
+  { href: "/jobs", label: "Jobs", admin: true },
   { href: "/ops", label: "Ops", admin: true },
   { href: "/api-keys", label: "API keys", admin: true },
   { href: "/mailbox", label: "Dev mailbox", admin: true },

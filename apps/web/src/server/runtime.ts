@@ -1,7 +1,7 @@
 import "server-only";
 import { poolOptionsFromEnv } from "@brisk/db";
 import { createRuntime, type Runtime } from "@brisk/trpc";
-import { authFromEnv, redisFromEnv } from "@brisk/trpc/env";
+import { authFromEnv, redisFromEnv, runsFromEnv } from "@brisk/trpc/env";
 import { serverEnv } from "@/env";
 
 const globalForRuntime = globalThis as typeof globalThis & { __briskRuntime?: Runtime };
@@ -31,6 +31,7 @@ export function getRuntime(): Runtime {
       exposeErrors: env.NODE_ENV === "development",
       cache: redis ? { redis } : undefined,
       auth: authFromEnv(env),
+      runs: runsFromEnv(env),
     });
     // Warm in the background: the first requests should not each pay for a connect.
     runtime.db.warm().catch((err: unknown) => {

@@ -21,7 +21,7 @@ export async function getUserIdentity(db: Database, id: number) {
 
 export async function insertUser(
   tx: Executor,
-  user: { name: string; email: string; passwordHash: string },
+  user: { name: string; email: string; passwordHash: string | null },
 ) {
   const [row] = await tx.insert(users).values(user).returning(identityColumns);
   return row!;

@@ -1,4 +1,4 @@
-import type { Database } from "@brisk/db";
+import type { Database, Executor } from "@brisk/db";
 import {
   type EmailRow,
   insertSentEmail,
@@ -27,16 +27,20 @@ export interface OutgoingEmail extends RenderedEmail {
 }
 
 export interface EmailTransport {
-  /** `sent`, or `duplicate` when this key was sent already and nothing went out. */
-  send(email: OutgoingEmail): Promise<"sent" | "duplicate">;
+  /**
+   * `sent`, or `duplicate` when this key was sent already and nothing went out. `via`: a
+   * transaction to record the email in, so the record commits (or not) with the caller's
+   * other writes.
+   */
+  send(email: OutgoingEmail, via?: Executor): Promise<"sent" | "duplicate">;
   close(): void;
 }
 
 export function createEmailTransport(db: Database, settings: EmailSettings): EmailTransport {
   if (settings.transport === "mailbox") {
     return {
-      async send(email) {
-        return (await insertSentEmail(db, row(email))) ? "sent" : "duplicate";
+      async send(email, via = db) {
+        return (await insertSentEmail(via, row(email))) ? "sent" : "duplicate";
       },
       close() {},
     };
@@ -50,8 +54,8 @@ export function createEmailTransport(db: Database, settings: EmailSettings): Ema
      * duplicate SMTP allows. The Message-ID comes from the key, so a receiving server that
      * deduplicates by it drops that copy.
      */
-    async send(email) {
-      if ((await recordQueuedEmail(db, row(email))) === "sent") return "duplicate";
+    async send(email, via = db) {
+      if ((await recordQueuedEmail(via, row(email))) === "sent") return "duplicate";
       await smtp.sendMail({
         from: settings.from,
         to: email.to,
@@ -60,7 +64,7 @@ export function createEmailTransport(db: Database, settings: EmailSettings): Ema
         html: email.html,
         messageId: `<${email.idempotencyKey.replace(/[^\w.-]/g, ".")}@brisk>`,
       });
-      await markEmailSent(db, email.idempotencyKey);
+      await markEmailSent(via, email.idempotencyKey);
       return "sent";
     },
     close: () => smtp.close(),

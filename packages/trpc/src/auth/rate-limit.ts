@@ -17,6 +17,8 @@ export const RATE_RULES = {
   signIn: { name: "sign-in", limit: 30, windowS: 60 },
   /** Accounts made per client address. */
   signUp: { name: "sign-up", limit: 10, windowS: 60 * 60 },
+  /** Invitations accepted (or tried) per client address: each costs a hash, like sign-up. */
+  acceptInvitation: { name: "accept-invitation", limit: 20, windowS: 60 * 60 },
   /** API keys made per admin. */
   apiKeyCreate: { name: "api-key-create", limit: 20, windowS: 60 * 60 },
 } satisfies Record<string, RateRule>;

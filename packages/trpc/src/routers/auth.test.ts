@@ -17,7 +17,7 @@ import { createPasswordHasher } from "../auth/passwords";
 import { createRateLimiter } from "../auth/rate-limit";
 import { tokenHash } from "../auth/tokens";
 import { createContextFactory } from "../context";
-import type { RequestInfo } from "../request";
+import { internalRequest, type RequestInfo } from "../request";
 import { createCaller } from "../router";
 import type { Runtime } from "../runtime";
 import {
@@ -430,6 +430,7 @@ describe("a full hash queue", () => {
       afterResponse: runtime.afterResponse,
       requestTimeoutMs: 30_000,
       exposeErrors: false,
+      runs: runtime.createContext(internalRequest("runs")).runs,
       auth: {
         hasher,
         limiter: createRateLimiter({ prefix: "busy:", multiplier: 1 }),

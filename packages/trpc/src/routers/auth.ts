@@ -4,6 +4,7 @@ import {
   insertUser,
   updatePasswordHash,
 } from "@brisk/db/queries/auth";
+import { lockInvitationByTokenHash, markInvitationUsed } from "@brisk/db/queries/invitations";
 import { recordEvent } from "@brisk/jobs";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
@@ -11,11 +12,13 @@ import type { Caller } from "../auth/identity";
 import { RATE_RULES } from "../auth/rate-limit";
 import { hashing, refuseWhenBusy, takeOrRefuse, tooMany } from "../auth/refusals";
 import { endSession, insertNewSession, setSessionCookie, startSession } from "../auth/sessions";
+import { tokenHash } from "../auth/tokens";
 import { scopes } from "../cache-scopes";
 import { UNIQUE_VIOLATION, violatedConstraint } from "../constraint";
 import type { Context } from "../context";
 import { publicProcedure, signedInProcedure, TRPCError } from "../init";
 import {
+  acceptInvitationInput,
   changePasswordInput,
   FROM_ACCOUNT,
   notFromAccount,
@@ -113,6 +116,44 @@ export const authRouter = {
     return { kind: "user" as const, ...user };
   }),
 
+  /**
+   * An invited member sets their password from the emailed link and is signed in. The link
+   * works once: the invitation is locked, checked, marked used, the password set and the
+   * session started in one transaction. Unknown, used and expired links are told apart, so the
+   * page can say what to do.
+   */
+  acceptInvitation: publicProcedure
+    .input(acceptInvitationInput)
+    .mutation(async ({ ctx, input }) => {
+      refuseWhenBusy(ctx);
+      await takeOrRefuse(
+        ctx,
+        RATE_RULES.acceptInvitation,
+        clientKey(ctx),
+        "Too many invitation attempts from here",
+      );
+      const hash = tokenHash(input.token);
+      const passwordHash = await hashing(ctx, (signal) =>
+        ctx.auth.hasher.hash(input.password, signal),
+      );
+      const { user, token } = await writeWithin(ctx, async (tx) => {
+        const invitation = await lockInvitationByTokenHash(tx, hash);
+        if (!invitation) throw invitationRefused("unknown");
+        if (invitation.usedAt) throw invitationRefused("used");
+        if (invitation.expiresAt <= new Date()) throw invitationRefused("expired");
+        const { name, email } = invitation;
+        if (!notFromAccount({ password: input.password, email, name })) {
+          throw fieldError("password", FROM_ACCOUNT);
+        }
+        await updatePasswordHash(tx, invitation.userId, passwordHash);
+        await markInvitationUsed(tx, invitation.id);
+        const user = { id: invitation.userId, name, email, role: invitation.role };
+        return { user, token: await insertNewSession(tx, invitation.userId) };
+      });
+      setSessionCookie(ctx, token);
+      return { kind: "user" as const, ...user };
+    }),
+
   /** Ends this session (and clears its cookie); signed out already is fine too. */
   signOut: publicProcedure.mutation(async ({ ctx }) => {
     await endSession(ctx);
@@ -167,6 +208,17 @@ function fieldError(field: string, message: string) {
     code: "BAD_REQUEST",
     cause: new z.ZodRealError([{ code: "custom", path: [field], message, input: undefined }]),
   });
+}
+
+const INVITATION_REFUSALS = {
+  unknown: "This invitation link is not valid: ask an admin for a new invitation.",
+  used: "This invitation has been used already: sign in with your password.",
+  expired: "This invitation has expired (links work for 24 hours): ask an admin for a new one.",
+};
+
+/** A link that cannot be used: a 400 the invitation page shows as it is. */
+function invitationRefused(why: keyof typeof INVITATION_REFUSALS) {
+  return new TRPCError({ code: "BAD_REQUEST", message: INVITATION_REFUSALS[why] });
 }
 
 /**

@@ -1,13 +1,17 @@
 import type { CacheEntry } from "@brisk/cache";
-import { getUserIdentity, updateUserRole } from "@brisk/db/queries/auth";
+import { getUserIdentity, insertUser, updateUserRole } from "@brisk/db/queries/auth";
+import { insertInvitation } from "@brisk/db/queries/invitations";
 import { listUsersWithPosts, updateUserName } from "@brisk/db/queries/users";
+import { recordEvent } from "@brisk/jobs";
 import type { TRPCRouterRecord } from "@trpc/server";
 import type { z } from "zod";
 import { mayActFor, userIdOf } from "../auth/access";
 import { authCache } from "../auth/identity";
 import { scopes } from "../cache-scopes";
+import { UNIQUE_VIOLATION, violatedConstraint } from "../constraint";
 import { adminProcedure, publicProcedure, signedInProcedure, TRPCError } from "../init";
 import {
+  inviteUserInput,
   listUsersInput,
   listUsersOutput,
   setUserRoleInput,
@@ -41,6 +45,21 @@ const usersCache = {
 };
 
 type UserWithEmail = z.infer<typeof userByIdOutput> & { email?: string };
+
+/** How long an invitation's link works. */
+const INVITATION_MS = 24 * 60 * 60 * 1000;
+
+/** The dashboard's form shows a CONFLICT beside the email field, as sign-up's. */
+function refuseTakenEmail(error: unknown): never {
+  if (violatedConstraint(error, UNIQUE_VIOLATION) === "users_email_lower_idx") {
+    throw new TRPCError({
+      code: "CONFLICT",
+      message: "An account with that email exists already.",
+      cause: error,
+    });
+  }
+  throw error;
+}
 
 function notFound(id: number): never {
   throw new TRPCError({ code: "NOT_FOUND", message: `No user with id ${id}` });
@@ -83,6 +102,30 @@ export const usersRouter = {
       return renamed;
     });
     return user ?? notFound(input.id);
+  }),
+
+  /**
+   * A member with no password, and their invitation: the `send-invitation-email` job makes the
+   * link's token and mails it. Answers once both are committed, before the email is sent.
+   */
+  invite: adminProcedure.input(inviteUserInput).mutation(async ({ ctx, input }) => {
+    return writeWithin(ctx, async (tx, afterCommit) => {
+      const user = await insertUser(tx, { ...input, passwordHash: null });
+      const invitation = await insertInvitation(tx, {
+        userId: user.id,
+        expiresAt: new Date(Date.now() + INVITATION_MS),
+        createdById: userIdOf(ctx.actor) ?? null,
+      });
+      await recordEvent(tx, {
+        name: "user/invited",
+        data: { userId: user.id, invitationId: invitation.id },
+      });
+      afterCommit(() => {
+        ctx.outbox?.wake();
+        return ctx.cache.invalidate([scopes.usersList]);
+      });
+      return { ...user, invitation };
+    }).catch(refuseTakenEmail);
   }),
 
   setRole: adminProcedure.input(setUserRoleInput).mutation(async ({ ctx, input }) => {

@@ -3,7 +3,7 @@ import { storedText } from "./text";
 
 // Normalised so that one mailbox is one account: trimmed and lowercased (the column is also
 // unique on lower(email)).
-const email = z
+export const email = z
   .string()
   .trim()
   .max(254, "An email address is at most 254 characters")
@@ -31,7 +31,7 @@ const givenPassword = z
   .min(1, "Enter your password")
   .max(PASSWORD_MAX, `A password is at most ${PASSWORD_MAX} characters`);
 
-const name = storedText().trim().min(1, "A name is required").max(100);
+export const name = storedText().trim().min(1, "A name is required").max(100);
 
 /** Whether a new password stays clear of the account's own name and email. */
 export function notFromAccount(fields: { password: string; email: string; name?: string }) {
@@ -54,4 +54,14 @@ export const signInInput = z.object({ email, password: givenPassword });
 export const changePasswordInput = z.object({
   currentPassword: givenPassword,
   newPassword,
+});
+
+/** The token of an invitation link: 256 bits in base64url. The member's name and email are the
+ * invitation's, so the procedure checks `notFromAccount`. */
+export const acceptInvitationInput = z.object({
+  token: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{43}$/, "This invitation link is not valid: check it was copied whole"),
+  password: newPassword,
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { email, name } from "./auth";
 import { userIdSchema } from "./ids";
 import { storedText } from "./text";
 
@@ -17,6 +18,9 @@ export const updateUserInput = z.object({
   id: userIdSchema,
   name: storedText().trim().min(1, "A name is required").max(100),
 });
+
+/** A member invited by an admin: they set their password from the emailed link. */
+export const inviteUserInput = z.object({ name, email });
 
 export const setUserRoleInput = z.object({
   id: userIdSchema,

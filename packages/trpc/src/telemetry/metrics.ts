@@ -313,6 +313,13 @@ export function createMetrics(options: {
     });
   }
 
+  const jobFailures = new Counter({
+    name: "brisk_job_failures_total",
+    help: "Job runs that failed on their last attempt, by function (their onFailure handler ran).",
+    labelNames: ["function"] as const,
+    registers: [registry],
+  });
+
   interface ProcedureSeries {
     duration: { observe(seconds: number): void };
     inFlight: { inc(): void; dec(): void };
@@ -338,6 +345,7 @@ export function createMetrics(options: {
     cache,
     auth,
     afterResponse,
+    jobFailures,
     /** Starts timing one procedure call; the returned function records its outcome. */
     procedureStarted(procedure: string, type: string) {
       const series = seriesOf(procedure, type);

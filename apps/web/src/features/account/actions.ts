@@ -56,6 +56,42 @@ export async function signUp(_: AccountFormState, form: FormData): Promise<Accou
   redirect(safeNextPath(form.get("next")));
 }
 
+/**
+ * auth.acceptInvitation: the invitee's password set from the emailed link, and signed in. A
+ * link unknown, used or expired comes back as the form's message, which says what to do.
+ */
+export async function acceptInvitation(
+  _: AccountFormState,
+  form: FormData,
+): Promise<AccountFormState> {
+  try {
+    const caller = await serverCaller();
+    await caller.auth.acceptInvitation({
+      token: field(form, "token"),
+      password: field(form, "password"),
+    });
+  } catch (error) {
+    return refused(error, {});
+  }
+  redirect("/posts");
+}
+
+/** users.invite from the Authors page (admins): the email goes out in the background. */
+export async function inviteMember(_: AccountFormState, form: FormData): Promise<AccountFormState> {
+  await requireViewer("/authors");
+  const values = { name: field(form, "name"), email: field(form, "email") };
+  let email: string;
+  try {
+    const caller = await serverCaller();
+    ({ email } = await caller.users.invite(values));
+  } catch (error) {
+    return refused(error, values);
+  }
+  // The list shows the new member at once.
+  refresh();
+  return { values: {}, fieldErrors: {}, message: null, saved: `Invitation sent to ${email}` };
+}
+
 /** What the sign-out button shows when signing out failed; null while nothing did. */
 export type SignOutState = string | null;
 

@@ -1,9 +1,15 @@
 import { TRPCError } from "@trpc/server";
 
-export type AccountField = "name" | "email" | "password" | "currentPassword" | "newPassword";
+export type AccountField =
+  | "name"
+  | "email"
+  | "password"
+  | "currentPassword"
+  | "newPassword"
+  | "token";
 
 /** Never sent back to fill a field again. */
-type Secret = "password" | "currentPassword" | "newPassword";
+type Secret = "password" | "currentPassword" | "newPassword" | "token";
 
 /** What an account form (sign-in, sign-up, the Account page's) shows after an attempt. */
 export interface AccountFormState {
@@ -18,7 +24,14 @@ export interface AccountFormState {
 
 export const emptyAccountForm: AccountFormState = { values: {}, fieldErrors: {}, message: null };
 
-const FIELDS = new Set<string>(["name", "email", "password", "currentPassword", "newPassword"]);
+const FIELDS = new Set<string>([
+  "name",
+  "email",
+  "password",
+  "currentPassword",
+  "newPassword",
+  "token",
+]);
 
 /** A zod failure's issues by field, read by shape (the router's zod may be another copy). */
 function fieldErrorsOf(cause: unknown): AccountFormState["fieldErrors"] {
