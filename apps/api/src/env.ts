@@ -4,6 +4,7 @@ import {
   cacheEnv,
   jobsEnv,
   logEnv,
+  mediaEnv,
   nodeEnv,
   otelEnv,
   parseEnv,
@@ -11,6 +12,7 @@ import {
   requestEnv,
   requireInngestPair,
   requireRedisPair,
+  requireS3Settings,
 } from "@brisk/trpc/env";
 import { z } from "zod";
 
@@ -25,6 +27,7 @@ const variables = requireRedisPair(
     ...otelEnv("brisk-api").shape,
     ...authEnv.shape,
     ...jobsEnv.shape,
+    ...mediaEnv.shape,
     HOST: z.string().default("127.0.0.1"),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
@@ -54,7 +57,7 @@ const variables = requireRedisPair(
 );
 
 /** The only place apps/api reads process.env: everything else receives typed values. */
-const envSchema = requireInngestPair(variables);
+const envSchema = requireS3Settings(requireInngestPair(variables));
 
 export type Env = z.infer<typeof envSchema>;
 

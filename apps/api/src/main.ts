@@ -1,7 +1,13 @@
 import os from "node:os";
 import { poolOptionsFromEnv, runMigrations } from "@brisk/db";
 import { appRouter, createRuntime, RecentTraces, startTracing } from "@brisk/trpc";
-import { authFromEnv, jobsFromEnv, memoryFromEnv, redisFromEnv } from "@brisk/trpc/env";
+import {
+  authFromEnv,
+  jobsFromEnv,
+  mediaFromEnv,
+  memoryFromEnv,
+  redisFromEnv,
+} from "@brisk/trpc/env";
 import { loadEnv } from "./env";
 import { createMetricsServer } from "./http/metrics-server";
 import { createApiServer } from "./http/server";
@@ -26,7 +32,7 @@ if (env.MIGRATE_ON_START) await runMigrations(env.DATABASE_URL);
 const pool = poolOptionsFromEnv(env);
 const cache =
   env.CACHE === "on" ? { memory: memoryFromEnv(env), redis: redisFromEnv(env) } : undefined;
-const jobs = jobsFromEnv(env);
+const jobs = { ...jobsFromEnv(env), media: mediaFromEnv(env) };
 const runtime = createRuntime({
   service: "api",
   logLevel: env.LOG_LEVEL,
@@ -64,6 +70,13 @@ log.info(
         ? { mode: "dev", url: jobs.inngest.url }
         : { mode: "cloud", baseUrl: jobs.inngest.baseUrl ?? "Inngest Cloud" },
     email: jobs.email.transport === "smtp" ? "smtp" : "dev mailbox (set SMTP_URL for smtp)",
+    media:
+      "s3" in jobs.media.storage
+        ? {
+            bucket: jobs.media.storage.s3.bucket,
+            endpoint: jobs.media.storage.s3.endpoint ?? "AWS",
+          }
+        : { dir: jobs.media.storage.dir },
   },
   "jobs configured",
 );
@@ -79,6 +92,7 @@ const api = createApiServer({
   maxBodyBytes: env.MAX_BODY_BYTES,
   readiness: { sql: runtime.db.sql, isWarm: () => warm },
   inngest: runtime.jobs?.handler,
+  media: runtime.jobs?.media,
 });
 const port = await api.listen(env.PORT, env.HOST);
 const metricsServer = createMetricsServer(runtime.metrics!.registry);
@@ -97,6 +111,9 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info({ signal }, "shutting down");
   const deadline = performance.now() + env.SHUTDOWN_TIMEOUT_MS;
+  // Live progress streams never finish on their own: they end now, and their clients
+  // reconnect to another instance, resuming from their last event.
+  await runtime.progress.close();
   const { outcome, abandoned } = await api.drain(env.SHUTDOWN_TIMEOUT_MS);
   if (outcome === "timeout") log.warn({ abandoned }, "shutdown deadline passed");
   // The requests' follow-ups (started as each response finished) get what is left of it,

@@ -2,6 +2,7 @@ import { dbPoolEnv } from "@brisk/db";
 import {
   authEnv,
   logEnv,
+  mediaEnv,
   nodeEnv,
   otelEnv,
   parseEnv,
@@ -37,6 +38,9 @@ const serverEnvSchema = requireRedisPair(
     ...authEnv.shape,
     // Where the Jobs page reads runs: the local executor, or a link to Inngest's console.
     ...runsEnv.shape,
+    // The api's media settings the editor and post pages need: where images are linked from,
+    // and the upload limit the editor checks before sending (the api checks it again).
+    ...mediaEnv.pick({ MEDIA_PUBLIC_URL: true, MEDIA_MAX_BYTES: true }).shape,
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
   }),
 );

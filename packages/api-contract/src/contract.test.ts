@@ -3,6 +3,11 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@brisk/db/embedded";
+import {
+  type JobProgressEvent,
+  lastJobProgressId,
+  recordJobProgress,
+} from "@brisk/db/queries/job-progress";
 import { DEMO_PASSWORD, seed } from "@brisk/db/seed";
 import { useTestDatabase } from "@brisk/db/testing/database";
 import {
@@ -266,6 +271,94 @@ describe.each([
   });
 });
 
+describe("jobs.progress over server-sent events", () => {
+  const record = (ownerId: number, done: number) =>
+    recordJobProgress(database.handle.db, {
+      runId: "contract-run",
+      functionId: "test-function",
+      ownerId,
+      subject: "media:1",
+      kind: "step",
+      done,
+      total: 3,
+      label: null,
+    });
+  async function until(what: string, done: () => boolean) {
+    const deadline = Date.now() + 20_000;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it("streams a member's own progress with a bearer token, and resumes after an event id", async () => {
+    const from = await lastJobProgressId(database.handle.db);
+    const client = createBriskClient({ url, token: memberToken });
+    const received: Array<{ id: string; data: JobProgressEvent }> = [];
+    const errors: unknown[] = [];
+    const subscription = client.jobs.progress.subscribe(
+      { lastEventId: String(from) },
+      { onData: (event) => received.push(event), onError: (error) => errors.push(error) },
+    );
+    const mine = [await record(2, 1), await record(1, 1), await record(2, 2)];
+    await until("the member's two events", () => received.length === 2);
+    subscription.unsubscribe();
+    expect(errors).toEqual([]);
+    // Over the wire: JSON, so the types (and the data) have createdAt as a string.
+    expect(received.map((r) => r.data)).toEqual([mine[0], mine[2]]);
+    expect(received.map((r) => r.id)).toEqual([String(mine[0]!.id), String(mine[2]!.id)]);
+
+    // Away for a while: what happened meanwhile comes first on resuming, then what is new.
+    const missed = await record(2, 3);
+    const resumed: JobProgressEvent[] = [];
+    const again = client.jobs.progress.subscribe(
+      { lastEventId: received[1]!.id },
+      { onData: (event) => resumed.push(event.data) },
+    );
+    await until("the missed event", () => resumed.length === 1);
+    const live = await record(2, 4);
+    await until("the live one", () => resumed.length === 2);
+    again.unsubscribe();
+    expect(resumed).toEqual([missed, live]);
+  });
+
+  it("resumes from EventSource's Last-Event-ID header; refuses an anonymous caller", async () => {
+    const before = await record(2, 5);
+    const after = await record(2, 6);
+    const abort = new AbortController();
+    const response = await fetch(`${url}/jobs.progress`, {
+      headers: {
+        accept: "text/event-stream",
+        authorization: `Bearer ${memberToken}`,
+        "last-event-id": String(before.id),
+      },
+      signal: abort.signal,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const reader = response.body!.getReader();
+    let text = "";
+    while (!text.includes(`id: ${after.id}`)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    abort.abort();
+    expect(text).toContain(`id: ${after.id}`);
+    expect(text).not.toContain(`id: ${before.id}\n`);
+
+    // The stream has started (200) when the procedure's middleware refuses: tRPC sends the
+    // refusal in band, as the error event, with its 401, and the client does not reconnect.
+    const refusal = await new Promise<TRPCClientError<AppRouter>>((resolve) => {
+      createBriskClient({ url }).jobs.progress.subscribe(
+        {},
+        { onError: (error) => resolve(error as TRPCClientError<AppRouter>) },
+      );
+    });
+    expect(refusal.data).toMatchObject({ code: "UNAUTHORIZED", httpStatus: 401 });
+  });
+});
+
 describe("the contract package", () => {
   it("pulls no server code into a client bundle", async () => {
     const result = await build({
@@ -278,8 +371,11 @@ describe("the contract package", () => {
       logLevel: "silent",
     });
     const inputs = Object.keys(result.metafile.inputs);
-    // @trpc/client shares tRPC's runtime core (observables, error shapes); nothing else may come.
-    const foreign = inputs.filter((file) => !/node_modules\/@trpc\/(client|server)\//.test(file));
+    // @trpc/client shares tRPC's runtime core (observables, error shapes); eventsource carries
+    // subscriptions; nothing else may come.
+    const foreign = inputs.filter(
+      (file) => !/node_modules\/(@trpc\/(client|server)|eventsource(-parser)?)\//.test(file),
+    );
     expect(foreign).toEqual(["src/index.ts"]);
     expect(inputs.some((f) => /drizzle|postgres|apps\/api|packages\/db/.test(f))).toBe(false);
   });

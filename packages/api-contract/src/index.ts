@@ -1,12 +1,20 @@
 /**
  * The one import for internal TypeScript clients (scripts, services, the dashboard's client
  * components, the load generator). Only types come from @brisk/trpc: at run time this module
- * is @trpc/client and nothing else, which a test asserts by bundling it.
+ * is @trpc/client (and an EventSource that can send headers) and nothing else, which a test
+ * asserts by bundling it.
  */
 
 import type { AppRouter } from "@brisk/trpc";
-import { createTRPCClient, httpBatchLink, type TRPCClient } from "@trpc/client";
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpSubscriptionLink,
+  splitLink,
+  type TRPCClient,
+} from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { EventSource } from "eventsource";
 
 export type { AppRouter };
 export type RouterInputs = inferRouterInputs<AppRouter>;
@@ -27,23 +35,40 @@ export interface BriskClientOptions {
   maxBatchSize?: number;
 }
 
+/**
+ * Queries and mutations go batched; subscriptions (`jobs.progress`) as server-sent events,
+ * which resume from the last event id after a reconnect. The browser's own EventSource cannot
+ * send headers, so the `eventsource` package's is used everywhere: it runs on `fetch`, which
+ * carries the bearer token (Node) or the session cookie (the dashboard, same origin) alike.
+ */
 export function createBriskClient(options: BriskClientOptions): BriskClient {
   const { token, headers = {} } = options;
+  const headersOf = () => {
+    const given = typeof headers === "function" ? headers() : headers;
+    if (!token) return given;
+    // The token is what was asked for: it replaces an Authorization header given too.
+    const rest = Object.entries(given).filter(([name]) => name.toLowerCase() !== "authorization");
+    return { ...Object.fromEntries(rest), authorization: `Bearer ${token}` };
+  };
+  const fetchWith = options.fetch ?? globalThis.fetch;
   return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        url: options.url,
-        headers: () => {
-          const given = typeof headers === "function" ? headers() : headers;
-          if (!token) return given;
-          // The token is what was asked for: it replaces an Authorization header given too.
-          const rest = Object.entries(given).filter(
-            ([name]) => name.toLowerCase() !== "authorization",
-          );
-          return { ...Object.fromEntries(rest), authorization: `Bearer ${token}` };
-        },
-        maxItems: options.maxBatchSize ?? 50,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
+      splitLink({
+        condition: (op) => op.type === "subscription",
+        true: httpSubscriptionLink({
+          url: options.url,
+          EventSource,
+          eventSourceOptions: () => ({
+            fetch: (input, init) =>
+              fetchWith(input, { ...init, headers: { ...init?.headers, ...headersOf() } }),
+          }),
+        }),
+        false: httpBatchLink({
+          url: options.url,
+          headers: headersOf,
+          maxItems: options.maxBatchSize ?? 50,
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        }),
       }),
     ],
   });

@@ -41,6 +41,7 @@ describe("runMigrations", () => {
         "api_keys",
         "emails",
         "invitations",
+        "job_progress",
         "media",
         "outbox",
         "post_tags",

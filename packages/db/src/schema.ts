@@ -258,6 +258,43 @@ export const outbox = pgTable(
   (t) => [index("outbox_unsent_idx").on(t.nextAttemptAt).where(sql`${t.sentAt} is null`)],
 );
 
+/**
+ * What running jobs report as they go (`@brisk/jobs`), read by the dashboard's live progress
+ * (`jobs.progress`): each insert is announced with `pg_notify`, and a subscriber that lost its
+ * connection reads on from the last id it saw. Kept for a day (pruned as rows are written).
+ */
+export const jobProgressKind = pgEnum("job_progress_kind", [
+  "started",
+  "step",
+  "completed",
+  "failed",
+]);
+
+export const jobProgress = pgTable(
+  "job_progress",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    runId: text("run_id").notNull(),
+    functionId: text("function_id").notNull(),
+    // Who may see it besides admins (the media's owner, the invitee); null: admins only.
+    ownerId: integer("owner_id").references(() => users.id, { onDelete: "cascade" }),
+    // What the run works on (`media:42`, `report:7`): how a page that knows its media or its
+    // report, but not the run's id, picks its events.
+    subject: text("subject"),
+    kind: jobProgressKind("kind").notNull(),
+    done: integer("done").notNull(),
+    total: integer("total").notNull(),
+    label: text("label"),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("job_progress_owner_idx").on(t.ownerId, t.id),
+    index("job_progress_run_idx").on(t.runId, t.id),
+    index("job_progress_subject_idx").on(t.subject, t.id),
+    index("job_progress_created_idx").on(t.createdAt),
+  ],
+);
+
 export const usersRelations = relations(users, ({ many }) => ({
   posts: many(posts),
   sessions: many(sessions),

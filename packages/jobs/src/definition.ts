@@ -3,6 +3,7 @@ import type { EventType } from "inngest";
 import type { z } from "zod";
 import type { JobsLogger } from "./client";
 import type { EmailTransport } from "./email/transport";
+import type { MediaStorage } from "./storage";
 
 /** What every job's handler may use; `createJobs` passes it in. */
 export interface JobDeps {
@@ -11,6 +12,8 @@ export interface JobDeps {
   log: JobsLogger;
   /** The dashboard's base URL, for links in emails (`https://brisk.example`, no slash). */
   dashboardUrl: string;
+  /** Uploaded media and their thumbnails. */
+  storage: MediaStorage;
 }
 
 /**
@@ -38,9 +41,35 @@ export interface JobDefinition<
   idempotency?: string;
   /** Retries after the first attempt (Inngest's default is 4). */
   retries?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
+  /**
+   * Inngest's `priority.run`: an expression over the event giving seconds (−600…600) by which
+   * a run goes ahead of (positive) or behind (negative) work queued before it.
+   */
+  priority?: { run: string };
+  /** Steps in flight at once for the function, or per value of `key` (`event.data.userId`). */
+  concurrency?: { limit: number; key?: string };
+  /**
+   * Live progress ("3 of 5 steps"): `steps` is how many `io.step` calls a run makes when it
+   * goes all the way; `owner` is the user who may watch it besides admins (null: admins only);
+   * `subject` names what the run works on (`media:42`), for a page that shows that thing.
+   * Each step that runs is reported by `jobs.ts`; a replayed one is not.
+   */
+  progress?: {
+    steps: number;
+    owner(input: {
+      data: z.infer<NonNullable<TEvent["schema"]>>;
+      deps: JobDeps;
+    }): Promise<number | null> | number | null;
+    subject(data: z.infer<NonNullable<TEvent["schema"]>>): string;
+  };
   handler(input: {
     data: z.infer<NonNullable<TEvent["schema"]>>;
     io: JobIo;
+    deps: JobDeps;
+  }): Promise<unknown>;
+  /** After the last attempt failed: record the failure where the product shows it. */
+  onFailure?(input: {
+    data: z.infer<NonNullable<TEvent["schema"]>>;
     deps: JobDeps;
   }): Promise<unknown>;
 }

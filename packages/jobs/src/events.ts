@@ -14,7 +14,19 @@ export const events = {
     schema: z.object({
       userId: z.number().int().positive(),
       invitationId: z.number().int().positive(),
+      /**
+       * Who invited: `user:<id>` or `apiKey:<id>`. Keys the invitation job's concurrency, so
+       * one inviter's burst waits its turn and leaves room for everyone else's. Optional:
+       * events recorded before it existed may still be in an outbox or a queue.
+       */
+      invitedBy: z
+        .string()
+        .regex(/^(user|apiKey):[1-9]\d{0,9}$/)
+        .optional(),
     }),
+  }),
+  mediaUploaded: eventType("media/uploaded", {
+    schema: z.object({ mediaId: z.number().int().positive() }),
   }),
 };
 

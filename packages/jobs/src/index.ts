@@ -1,5 +1,7 @@
 export { APP_ID, createInngestClient, type InngestSettings, type JobsLogger } from "./client";
 export type { JobDefinition, JobDeps, JobIo } from "./definition";
+export { MAKE_COVER_THUMBNAILS } from "./definitions/make-cover-thumbnails";
+export { THUMBNAIL_WIDTHS } from "./definitions/make-cover-thumbnails.handler";
 export { SEND_INVITATION_EMAIL } from "./definitions/send-invitation-email";
 export { SEND_WELCOME_EMAIL } from "./definitions/send-welcome-email";
 export { createEmailTransport, type EmailSettings, type EmailTransport } from "./email/transport";
@@ -11,6 +13,7 @@ export {
   type Jobs,
   type JobsSettings,
 } from "./jobs";
+export { tooLarge, UPLOAD_DEFAULTS, type UploadLimits, type UploadOutcome } from "./media/upload";
 export {
   type OutboxEvent,
   type OutboxRelay,
@@ -30,3 +33,10 @@ export {
   type RunsConsoleSettings,
   RunsError,
 } from "./runs";
+export {
+  createStorage,
+  isStorageKey,
+  type MediaStorage,
+  mediaUrls,
+  type StorageSettings,
+} from "./storage";

@@ -9,6 +9,7 @@ import {
 } from "@brisk/db/queries/outbox";
 import type { JobsLogger } from "./client";
 import { type BriskEvent, parseEvent } from "./events";
+import { activeTraceparent, TRACEPARENT_KEY } from "./tracing";
 
 /**
  * Records `event` in the outbox, in the transaction of the write it announces: committed
@@ -16,7 +17,13 @@ import { type BriskEvent, parseEvent } from "./events";
  * Inngest. Wake the relay after the commit (`afterCommit`) to send it at once.
  */
 export function recordEvent(tx: Executor, event: BriskEvent) {
-  return insertOutboxEvent(tx, parseEvent(event));
+  const parsed = parseEvent(event);
+  // Inside a traced request, the function's spans link back to it (tracing.ts).
+  const traceparent = activeTraceparent();
+  return insertOutboxEvent(tx, {
+    name: parsed.name,
+    data: traceparent ? { ...parsed.data, [TRACEPARENT_KEY]: traceparent } : parsed.data,
+  });
 }
 
 export interface OutboxEvent {

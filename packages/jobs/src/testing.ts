@@ -102,7 +102,8 @@ interface Op {
 export async function runFunction(
   serveUrl: string,
   fnId: string,
-  event: { id?: string; name: string; data: Record<string, unknown> },
+  /** `ts`: when the event was received (ms); now when absent. */
+  event: { id?: string; name: string; data: Record<string, unknown>; ts?: number },
   options: {
     runId?: string;
     steps?: Record<string, { data: unknown }>;
@@ -113,7 +114,7 @@ export async function runFunction(
 ) {
   const runId = options.runId ?? randomUUID();
   const steps: Record<string, { data: unknown }> = { ...options.steps };
-  const stamped = { ...event, ts: Date.now() };
+  const stamped = { ...event, ts: event.ts ?? Date.now() };
   for (let call = 0; call < (options.maxCalls ?? 20); call++) {
     const body = canonicalJson({
       event: stamped,

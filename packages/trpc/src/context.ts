@@ -4,6 +4,7 @@ import type { RunsConsole } from "@brisk/jobs";
 import { trace } from "@opentelemetry/api";
 import type { AfterResponse, AfterResponseWork } from "./after-response";
 import { type AuthSettings, type Caller, resolveCaller } from "./auth/identity";
+import type { JobProgressFeed } from "./job-progress";
 import { createLoaders, type Loaders } from "./loaders";
 import { type Logger, type RequestLog, requestLog } from "./logger";
 import type { RequestInfo } from "./request";
@@ -51,6 +52,10 @@ export interface Context {
   outbox?: { wake(): void } | undefined;
   /** The runs of background jobs, for the Jobs page (the executor's API, or Inngest's console). */
   runs: RunsConsole;
+  /** Live progress of job runs, from every instance (`jobs.progress`). */
+  progress: JobProgressFeed;
+  /** Where a browser fetches a stored media object (storage's `url(key)`). */
+  mediaUrl: (key: string) => string;
 }
 
 /** The process-wide parts of every context; only the runtime builds one. */
@@ -85,6 +90,8 @@ export function createContextFactory(deps: ContextDeps) {
       ops: deps.ops,
       outbox: deps.outbox,
       runs: deps.runs,
+      progress: deps.progress,
+      mediaUrl: deps.mediaUrl,
     };
     return context;
   };

@@ -139,6 +139,78 @@ export function jobsFromEnv(env: JobsEnv): JobsSettings {
   return { inngest, email };
 }
 
+/**
+ * Uploaded media: originals and thumbnails go under MEDIA_DIR, or to the bucket MEDIA_S3_BUCKET
+ * of any S3-compatible store (MEDIA_S3_ENDPOINT for one that is not AWS); MEDIA_PUBLIC_URL is
+ * the api's public origin when image links must be absolute.
+ */
+export const mediaEnv = z.object({
+  MEDIA_DIR: z.string().min(1).max(500).default(".data/media"),
+  MEDIA_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(100 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
+  MEDIA_MAX_SIDE: z.coerce.number().int().min(100).max(20_000).default(8000),
+  MEDIA_S3_BUCKET: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      "An S3 bucket name: 3–63 lowercase letters, digits, dots, dashes",
+    )
+    .optional(),
+  MEDIA_S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  MEDIA_S3_REGION: z.string().min(1).max(50).default("us-east-1"),
+  MEDIA_S3_ACCESS_KEY_ID: z.string().min(1).max(200).optional(),
+  MEDIA_S3_SECRET_ACCESS_KEY: z.string().min(1).max(500).optional(),
+  // Most self-hosted stores (MinIO, Ceph) want the bucket in the path; AWS in the host name.
+  MEDIA_S3_FORCE_PATH_STYLE: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "true")),
+});
+
+type MediaEnv = z.infer<typeof mediaEnv>;
+
+/** A bucket needs its credentials, and credentials without a bucket are a mistake too. */
+export function requireS3Settings<T extends z.ZodType<MediaEnv>>(schema: T) {
+  return schema.refine(
+    (env) =>
+      !env.MEDIA_S3_BUCKET === !env.MEDIA_S3_ACCESS_KEY_ID &&
+      !env.MEDIA_S3_BUCKET === !env.MEDIA_S3_SECRET_ACCESS_KEY,
+    {
+      message:
+        "Set MEDIA_S3_BUCKET, MEDIA_S3_ACCESS_KEY_ID and MEDIA_S3_SECRET_ACCESS_KEY together",
+      path: ["MEDIA_S3_BUCKET"],
+    },
+  );
+}
+
+/** The jobs' media settings from `mediaEnv`. */
+export function mediaFromEnv(env: MediaEnv): NonNullable<JobsSettings["media"]> {
+  const publicBaseUrl = env.MEDIA_PUBLIC_URL;
+  const storage =
+    env.MEDIA_S3_BUCKET && env.MEDIA_S3_ACCESS_KEY_ID && env.MEDIA_S3_SECRET_ACCESS_KEY
+      ? {
+          publicBaseUrl,
+          s3: {
+            bucket: env.MEDIA_S3_BUCKET,
+            endpoint: env.MEDIA_S3_ENDPOINT,
+            region: env.MEDIA_S3_REGION,
+            accessKeyId: env.MEDIA_S3_ACCESS_KEY_ID,
+            secretAccessKey: env.MEDIA_S3_SECRET_ACCESS_KEY,
+            forcePathStyle: env.MEDIA_S3_FORCE_PATH_STYLE ?? env.MEDIA_S3_ENDPOINT !== undefined,
+          },
+        }
+      : { publicBaseUrl, dir: env.MEDIA_DIR };
+  return {
+    storage,
+    limits: { maxBytes: env.MEDIA_MAX_BYTES, maxSide: env.MEDIA_MAX_SIDE },
+  };
+}
+
 /** What the dashboard's server needs to find job runs: the executor, or Inngest's console. */
 export const runsEnv = jobsEnv.pick({
   INNGEST_DEV: true,

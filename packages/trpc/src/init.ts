@@ -22,6 +22,13 @@ function summarise(error: z.ZodError): string {
 
 const t = initTRPC.context<Context>().create({
   isDev: false,
+  // Subscriptions (job progress) stream as server-sent events. A comment every 15 s keeps
+  // proxies from closing a quiet stream; a client that hears nothing for 30 s reconnects,
+  // resuming from its last event id.
+  sse: {
+    ping: { enabled: true, intervalMs: 15_000 },
+    client: { reconnectAfterInactivityMs: 30_000 },
+  },
   errorFormatter({ shape, error, ctx }) {
     const zodError = error.cause instanceof z.ZodError ? z.flattenError(error.cause) : null;
     const expose = ctx?.exposeErrors ?? false;

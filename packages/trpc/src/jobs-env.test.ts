@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { jobsEnv, jobsFromEnv, LOCAL_EXECUTOR_URL, parseEnv, requireInngestPair } from "./env";
+import {
+  jobsEnv,
+  jobsFromEnv,
+  LOCAL_EXECUTOR_URL,
+  mediaEnv,
+  mediaFromEnv,
+  parseEnv,
+  requireInngestPair,
+  requireS3Settings,
+} from "./env";
 
 const schema = requireInngestPair(jobsEnv);
 const settings = (env: Record<string, string>) => jobsFromEnv(parseEnv(schema, env, "test"));
@@ -49,5 +58,38 @@ describe("jobsEnv", () => {
       from: "a@b.c",
     });
     expect(() => settings({ SMTP_URL: "http://mail.example" })).toThrow(/SMTP_URL/);
+  });
+});
+
+describe("mediaEnv", () => {
+  const media = (env: Record<string, string>) =>
+    mediaFromEnv(parseEnv(requireS3Settings(mediaEnv), env, "test"));
+  const s3 = {
+    MEDIA_S3_BUCKET: "brisk-media",
+    MEDIA_S3_ACCESS_KEY_ID: "AKIA123",
+    MEDIA_S3_SECRET_ACCESS_KEY: "secret",
+  };
+
+  it("stores under .data/media with nothing set", () => {
+    expect(media({}).storage).toEqual({ dir: ".data/media", publicBaseUrl: undefined });
+  });
+
+  it("stores in the bucket with its credentials: AWS by host name, another store by path", () => {
+    expect(media(s3).storage).toMatchObject({
+      s3: {
+        bucket: "brisk-media",
+        region: "us-east-1",
+        endpoint: undefined,
+        forcePathStyle: false,
+      },
+    });
+    expect(media({ ...s3, MEDIA_S3_ENDPOINT: "http://minio:9000" }).storage).toMatchObject({
+      s3: { endpoint: "http://minio:9000", forcePathStyle: true },
+    });
+  });
+
+  it("refuses a bucket without its credentials, and a malformed bucket name", () => {
+    expect(() => media({ MEDIA_S3_BUCKET: "brisk-media" })).toThrow(/MEDIA_S3_BUCKET/);
+    expect(() => media({ ...s3, MEDIA_S3_BUCKET: "Brisk_Media" })).toThrow(/MEDIA_S3_BUCKET/);
   });
 });

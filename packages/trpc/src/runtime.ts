@@ -6,6 +6,7 @@ import {
   createRunsConsole,
   type Jobs,
   type JobsSettings,
+  mediaUrls,
   type RunsConsoleSettings,
 } from "@brisk/jobs";
 import type { DestinationStream } from "pino";
@@ -20,6 +21,7 @@ import { createRateLimiter } from "./auth/rate-limit";
 import { CACHE_PREFIX } from "./cache-scopes";
 import { createContextFactory, type OpsSources } from "./context";
 import { LOCAL_EXECUTOR_URL } from "./env";
+import { createJobProgressFeed } from "./job-progress";
 import { createLogger } from "./logger";
 import { internalRequest, type RequestInfo } from "./request";
 import { createCaller } from "./router";
@@ -82,6 +84,11 @@ export interface RuntimeConfig {
    * (cloud). `jobs.inngest` when absent.
    */
   runs?: RunsConsoleSettings | undefined;
+  /**
+   * MEDIA_PUBLIC_URL, for a process that links to media without storing any (the dashboard's
+   * server); with `jobs`, their storage's setting is used. Links are relative when absent.
+   */
+  mediaPublicUrl?: string | undefined;
 }
 
 /**
@@ -101,6 +108,7 @@ export function createRuntime(config: RuntimeConfig) {
         hashLoad: () => hasher.load,
         afterResponseLoad: () => afterResponse.load(),
         outboxBacklog: config.jobs ? () => jobs!.relay.backlog() : undefined,
+        progressSubscribers: () => progress.subscribers,
       })
     : undefined;
   const afterResponse = createAfterResponse(
@@ -155,6 +163,9 @@ export function createRuntime(config: RuntimeConfig) {
         log,
         settings: config.jobs,
         failures: metrics?.jobFailures,
+        runs: metrics?.jobRuns,
+        stepDuration: metrics?.jobStepDuration,
+        queueWait: metrics?.jobQueueWait,
         // Links in emails lead to the first of the dashboard's origins.
         dashboardUrl: config.auth.dashboardOrigins[0]!,
       })
@@ -162,6 +173,9 @@ export function createRuntime(config: RuntimeConfig) {
   const runs = createRunsConsole(
     config.runs ?? config.jobs?.inngest ?? { mode: "dev", url: LOCAL_EXECUTOR_URL },
   );
+  // Listens only once someone subscribes: a process that serves no subscription holds no
+  // LISTEN connection.
+  const progress = createJobProgressFeed({ db: db.db, sql: db.sql, log });
   const createContext = createContextFactory({
     db: db.db,
     cache,
@@ -174,6 +188,8 @@ export function createRuntime(config: RuntimeConfig) {
     ops,
     outbox: jobs?.relay,
     runs,
+    progress,
+    mediaUrl: jobs?.media.storage.url ?? mediaUrls(config.mediaPublicUrl),
   });
 
   return {
@@ -183,6 +199,7 @@ export function createRuntime(config: RuntimeConfig) {
     metrics,
     afterResponse,
     jobs,
+    progress,
     createContext,
     /** JSON of a procedure's answer: the bytes tier 1 keeps for it, or a fresh serialization. */
     serialize: (data: unknown) => cache.serialized(data) ?? JSON.stringify(data),
@@ -210,6 +227,7 @@ export function createRuntime(config: RuntimeConfig) {
       cache.close();
       // The relay's batch in hand is marked before the pool goes.
       await jobs?.close();
+      await progress.close();
       await Promise.all([db.close(), hasher.close()]);
     },
   };

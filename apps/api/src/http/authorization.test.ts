@@ -208,6 +208,16 @@ const MATRIX: Record<string, Row> = {
   "jobs.byId": { input: () => ({ id: RUN_ID }), expect: RUNS_ELSEWHERE },
   "jobs.retry": { input: () => ({ id: RUN_ID }), expect: RUNS_ELSEWHERE },
   "jobs.cancel": { input: () => ({ id: RUN_ID }), expect: RUNS_ELSEWHERE },
+  // Live progress: a member follows the runs done for them, an admin all; a member's key is
+  // no member. Over SSE, a refusal is the error event and the status it carries.
+  "jobs.progress": {
+    input: () => ({ lastEventId: "0" }),
+    expect: { ...everyone(200), anonymous: 401, memberKey: 403 },
+    check: (caller, data) => {
+      const owner = { member: MEMBER, otherMember: OTHER_MEMBER } as Record<Caller, number>;
+      if (owner[caller]) expect((data as { ownerId: number }).ownerId).toBe(owner[caller]);
+    },
+  },
   "tags.list": { expect: everyone(200) },
   "tags.create": {
     input: () => ({ name: "Matrix", slug: `matrix-${++unique}`, colour: "#123456" }),
@@ -250,6 +260,11 @@ beforeAll(async () => {
     insert into emails ("to", subject, text, kind) values ('member@brisk.dev', 'Hi', 'Hi', 'test')
     returning id::int as id`;
   fixtures.email = email!.id;
+  // Progress of a run done for each member, so every subscriber allowed has an event to get.
+  await database.handle.sql`
+    insert into job_progress (run_id, function_id, owner_id, kind, done, total)
+    values ('matrix-run', 'make-cover-thumbnails', ${MEMBER}, 'step', 1, 5),
+           ('matrix-run-2', 'make-cover-thumbnails', ${OTHER_MEMBER}, 'step', 1, 5)`;
 });
 afterAll(() => api?.stop());
 

@@ -66,6 +66,7 @@ const SAMPLES: Record<string, unknown> = {
   "jobs.byId": { id: "0d4b7a52-3c1e-4f5a-9b8e-2f6c1d0a9e71" },
   "jobs.retry": { id: "0d4b7a52-3c1e-4f5a-9b8e-2f6c1d0a9e71" },
   "jobs.cancel": { id: "0d4b7a52-3c1e-4f5a-9b8e-2f6c1d0a9e71" },
+  "jobs.progress": { runId: "0d4b7a52-3c1e-4f5a-9b8e-2f6c1d0a9e71", lastEventId: "12" },
   "tags.list": undefined,
   "tags.create": { name: "Fuzz", slug: "fuzz", colour: "#abcdef" },
   "tags.update": { id: 2, name: "Node.js", slug: "node-js", colour: "#16a34a" },
@@ -230,8 +231,9 @@ function edgesOf(value: unknown, max: number, maxDepth: number): unknown[] {
 }
 
 function limitsOf(path: string) {
-  // A query's input rides in the URL, which the HTTP server bounds (16 KiB of headers).
-  return procedureType(path) === "query" ? ([600, 300] as const) : ([150_000, 20_000] as const);
+  // A query's or a subscription's input rides in the URL, which the HTTP server bounds (16 KiB
+  // of headers).
+  return procedureType(path) === "mutation" ? ([150_000, 20_000] as const) : ([600, 300] as const);
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

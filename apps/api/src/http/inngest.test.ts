@@ -164,6 +164,18 @@ describe("user/signed-up → send-welcome-email", () => {
         },
       }),
     );
+    // Work a member waits for goes ahead of bulk work; one admin's burst of invitations
+    // holds at most five slots.
+    expect(registration?.functions).toContainEqual(
+      expect.objectContaining({ id: FN_ID, priority: { run: "120" } }),
+    );
+    expect(registration?.functions).toContainEqual(
+      expect.objectContaining({
+        id: "brisk-send-invitation-email",
+        priority: { run: "120" },
+        concurrency: { limit: 5, key: "event.data.invitedBy" },
+      }),
+    );
   });
 
   it("exports the outbox backlog for Prometheus", async () => {
@@ -171,6 +183,24 @@ describe("user/signed-up → send-welcome-email", () => {
     const names = metrics.map((m) => m.name);
     expect(names).toContain("brisk_outbox_backlog");
     expect(names).toContain("brisk_outbox_oldest_unsent_age_seconds");
+  });
+
+  it("counts the welcome runs that finished and times their steps", async () => {
+    const metrics = await api.registry.getMetricsAsJSON();
+    const runs = metrics.find((m) => m.name === "brisk_job_runs_total");
+    expect(runs?.values).toContainEqual(
+      expect.objectContaining({
+        labels: { function: "send-welcome-email", outcome: "ok" },
+        value: expect.any(Number),
+      }),
+    );
+    const steps = metrics.find((m) => m.name === "brisk_job_step_duration_seconds");
+    expect(steps?.values).toContainEqual(
+      expect.objectContaining({
+        metricName: "brisk_job_step_duration_seconds_count",
+        labels: { function: "send-welcome-email" },
+      }),
+    );
   });
 });
 

@@ -1,4 +1,5 @@
 import http from "node:http";
+import type { Jobs } from "@brisk/jobs";
 import {
   type Context,
   type Logger,
@@ -10,6 +11,7 @@ import {
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
 import type { AnyRouter } from "@trpc/server";
 import { healthz, type Readiness, readyz } from "./health";
+import { createMediaRoute } from "./media-route";
 import { dispatch, type Handler, json, type Route } from "./routes";
 import { createTrpcRoute } from "./trpc-route";
 
@@ -22,6 +24,8 @@ export interface ServerDeps {
   readiness: Omit<Readiness, "isDraining">;
   /** Inngest's serve endpoint, mounted at /api/inngest once background jobs exist. */
   inngest?: Handler | undefined;
+  /** Uploads and stored media (`POST /media`, `GET /media/<key>`), present with the jobs. */
+  media?: Jobs["media"] | undefined;
   /** Share of requests logged with an access line (1: all); failures are always logged. */
   accessLogSample?: number | undefined;
   /** Proxies in front that append to X-Forwarded-For (TRUST_PROXY_HOPS); 0 when absent. */
@@ -54,6 +58,24 @@ export function createApiServer(deps: ServerDeps) {
     },
     { path: "/trpc/", prefix: true, methods: ["GET", "POST"], traffic: true, handle: trpc },
   ];
+  if (deps.media) {
+    const media = createMediaRoute({
+      media: deps.media,
+      createContext: deps.createContext,
+      log: deps.log,
+      trustProxyHops: deps.trustProxyHops ?? 0,
+    });
+    routes.push(
+      { path: "/media", methods: ["POST"], traffic: true, handle: media.upload },
+      {
+        path: "/media/",
+        prefix: true,
+        methods: ["GET", "HEAD"],
+        traffic: true,
+        handle: media.serve,
+      },
+    );
+  }
   if (deps.inngest) {
     routes.push({
       path: "/api/inngest",

@@ -32,6 +32,7 @@ export function getRuntime(): Runtime {
       cache: redis ? { redis } : undefined,
       auth: authFromEnv(env),
       runs: runsFromEnv(env),
+      mediaPublicUrl: env.MEDIA_PUBLIC_URL,
     });
     // Warm in the background: the first requests should not each pay for a connect.
     runtime.db.warm().catch((err: unknown) => {

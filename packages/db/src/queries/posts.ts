@@ -26,13 +26,16 @@ function visibleTo(drafts: ListPostsParams["drafts"]) {
   return drafts === "none" ? published : or(published, eq(posts.authorId, drafts.authorId));
 }
 
-// Author and tags come back inside the same statement: lateral joins, not a query per post.
-const withAuthorAndTags = {
+// Author, tags and cover come back inside the same statement: lateral joins, not a query
+// per post. The cover's status is read with the post, never cached apart from it, so the
+// thumbnail job marking it ready needs no invalidation.
+const withAuthorTagsAndCover = {
   author: { columns: { id: true, name: true } },
   postTags: {
     columns: {},
     with: { tag: { columns: { id: true, name: true, slug: true, colour: true } } },
   },
+  cover: { columns: { id: true, status: true, width: true, height: true, thumbnails: true } },
 } as const;
 
 const listColumns = {
@@ -75,7 +78,7 @@ export async function listPosts(db: Database, params: ListPostsParams) {
     where: and(...filters),
     orderBy: [desc(posts.createdAt), desc(posts.id)],
     limit: params.limit + 1,
-    with: withAuthorAndTags,
+    with: withAuthorTagsAndCover,
   });
   const hasMore = rows.length > params.limit;
   const items = (hasMore ? rows.slice(0, params.limit) : rows).map(flattenTags);
@@ -89,15 +92,18 @@ export async function listPosts(db: Database, params: ListPostsParams) {
 export async function getPost(db: Database, id: number) {
   const row = await db.query.posts.findFirst({
     where: eq(posts.id, id),
-    with: withAuthorAndTags,
+    with: withAuthorTagsAndCover,
   });
   return row ? flattenTags(row) : null;
 }
 
-/** Who wrote a post and whether it is out: what deciding who may see or change it needs. */
+/**
+ * Who wrote a post, whether it is out and its cover: what deciding who may see or change it
+ * needs.
+ */
 export async function getPostAccess(db: Executor, id: number) {
   const [row] = await db
-    .select({ authorId: posts.authorId, status: posts.status })
+    .select({ authorId: posts.authorId, status: posts.status, coverMediaId: posts.coverMediaId })
     .from(posts)
     .where(eq(posts.id, id));
   return row ?? null;

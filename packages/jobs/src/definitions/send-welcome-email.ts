@@ -13,5 +13,12 @@ export const SEND_WELCOME_EMAIL = {
   trigger: events.userSignedUp,
   idempotency: "event.data.userId",
   retries: 4,
+  // A member who just signed up waits for this: it goes ahead of bulk work (negative priority).
+  priority: { run: "120" },
+  progress: {
+    steps: 1,
+    owner: ({ data }) => data.userId,
+    subject: (data) => `user:${data.userId}`,
+  },
   handler: ({ data, io, deps }) => io.step("send", () => sendWelcomeEmail(deps, data.userId)),
 } satisfies JobDefinition<typeof events.userSignedUp>;

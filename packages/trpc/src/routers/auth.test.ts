@@ -431,6 +431,8 @@ describe("a full hash queue", () => {
       requestTimeoutMs: 30_000,
       exposeErrors: false,
       runs: runtime.createContext(internalRequest("runs")).runs,
+      mediaUrl: runtime.createContext(internalRequest("media")).mediaUrl,
+      progress: runtime.progress,
       auth: {
         hasher,
         limiter: createRateLimiter({ prefix: "busy:", multiplier: 1 }),

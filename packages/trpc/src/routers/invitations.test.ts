@@ -74,7 +74,8 @@ describe("users.invite", () => {
     const events = await database.handle.sql`
       select data from outbox where name = 'user/invited' and data->>'userId' = ${String(user.id)}`;
     expect(events.map((e) => e.data)).toEqual([
-      { userId: user.id, invitationId: user.invitation.id },
+      // The inviting admin keys the invitation job's concurrency (one admin's burst waits).
+      { userId: user.id, invitationId: user.invitation.id, invitedBy: "user:1" },
     ]);
   });
 
@@ -86,6 +87,10 @@ describe("users.invite", () => {
     );
     const user = await withKey.users.invite({ name: "Kai Keyed", email: "kai@example.com" });
     expect((await invitationOf(user.id)).created_by_id).toBeNull();
+    // The key's own concurrency group: a service's burst does not queue behind an admin's.
+    const [event] = await database.handle.sql`
+      select data from outbox where name = 'user/invited' and data->>'userId' = ${String(user.id)}`;
+    expect(event?.data).toMatchObject({ invitedBy: `apiKey:${key.id}` });
   });
 
   it("refuses a member (403) and anyone signed out (401), writing nothing", async () => {

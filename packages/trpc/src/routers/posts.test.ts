@@ -5,6 +5,8 @@ import { fieldErrors, useTestRuntime } from "../testing";
 
 const database = useTestDatabase();
 const { caller, signIn } = useTestRuntime(database);
+// The same database served by a process whose media links are absolute (MEDIA_PUBLIC_URL).
+const publicMedia = useTestRuntime(database, { mediaPublicUrl: "https://api.example.com/" });
 
 beforeAll(async () => {
   await seed(database.handle.sql, { users: 40, postsPerUser: 10, demo: true });
@@ -201,5 +203,146 @@ describe("posts.create, update, delete", () => {
       code: "NOT_FOUND",
       message: `No post with id ${post.id}`,
     });
+  });
+});
+
+/** A stored media row as an upload leaves it (the upload itself is tested in apps/api). */
+async function insertMedia(ownerId: number, contentType = "image/png") {
+  const key = `cover-${ownerId}-${Math.random().toString(36).slice(2)}`;
+  const [row] = await database.handle.sql<{ id: number }[]>`
+    insert into media (owner_id, content_type, byte_size, width, height, storage_key)
+    values (${ownerId}, ${contentType}, 1000, 1600, 900, ${`${key}.png`})
+    returning id`;
+  return { id: row!.id, key };
+}
+
+/** What the thumbnail job does when it is done. */
+async function markReady(media: { id: number; key: string }) {
+  const thumbnails = {
+    160: `${media.key}-160.webp`,
+    640: `${media.key}-640.webp`,
+    1280: `${media.key}-1280.webp`,
+  };
+  await database.handle.sql`
+    update media set status = 'ready', thumbnails = ${JSON.stringify(thumbnails)}::jsonb
+    where id = ${media.id}`;
+}
+
+describe("covers", () => {
+  it("are images the post's author uploaded; an admin may choose any", async () => {
+    const asMorgan = await signIn(2);
+    const morgans = await insertMedia(2);
+    const rins = await insertMedia(3);
+    const morgansPdf = await insertMedia(2, "application/pdf");
+    const [before] = await database.handle.sql`select count(*)::int as n from posts`;
+
+    const post = await asMorgan().posts.create({
+      title: "Covered",
+      body: "",
+      coverMediaId: morgans.id,
+    });
+    expect(post.cover).toEqual({
+      id: morgans.id,
+      status: "uploaded",
+      width: 1600,
+      height: 900,
+      urls: null,
+    });
+
+    const notYours = {
+      code: "FORBIDDEN",
+      message: "A cover must be an image the post's author uploaded: upload it again here.",
+    };
+    await expect(
+      asMorgan().posts.create({ title: "Borrowed", body: "", coverMediaId: rins.id }),
+    ).rejects.toMatchObject(notYours);
+    await expect(
+      asMorgan().posts.update({ id: post.id, title: "Borrowed", coverMediaId: rins.id }),
+    ).rejects.toMatchObject(notYours);
+    await expect(
+      asMorgan().posts.update({ id: post.id, coverMediaId: morgansPdf.id }),
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: `Media ${morgansPdf.id} is not an image: choose an uploaded image as the cover.`,
+    });
+    const unchanged = await asMorgan().posts.byId({ id: post.id });
+    expect(unchanged).toMatchObject({ title: "Covered", cover: { id: morgans.id } });
+    const [after] = await database.handle.sql`select count(*)::int as n from posts`;
+    expect(after?.n).toBe(before!.n + 1);
+
+    // An admin may put anyone's image on anyone's post.
+    const byAdmin = await asAdmin().posts.update({ id: post.id, coverMediaId: rins.id });
+    expect(byAdmin.cover?.id).toBe(rins.id);
+    const created = await asAdmin().posts.create({
+      authorId: 2,
+      title: "Chosen by an admin",
+      body: "",
+      coverMediaId: morgans.id,
+    });
+    expect(created.cover?.id).toBe(morgans.id);
+
+    // The author may save the post with the cover an admin chose, but not choose it again.
+    const kept = await asMorgan().posts.update({
+      id: post.id,
+      title: "Kept",
+      coverMediaId: rins.id,
+    });
+    expect(kept.cover?.id).toBe(rins.id);
+
+    // Removed with null; left alone when not named.
+    expect((await asMorgan().posts.update({ id: post.id, coverMediaId: null })).cover).toBeNull();
+    expect((await asAdmin().posts.update({ id: created.id, title: "Renamed" })).cover?.id).toBe(
+      morgans.id,
+    );
+  });
+
+  it("are read with their posts in the same statement, with links once thumbnails are ready", async () => {
+    const asMorgan = await signIn(2);
+    const pending = await insertMedia(2);
+    const ready = await insertMedia(2);
+    await markReady(ready);
+    const withPending = await asMorgan().posts.create({
+      title: "Pending cover",
+      body: "",
+      status: "published",
+      coverMediaId: pending.id,
+    });
+    const withReady = await asMorgan().posts.create({
+      title: "Ready cover",
+      body: "",
+      status: "published",
+      coverMediaId: ready.id,
+    });
+
+    database.resetStatements();
+    const page = await caller().posts.list({ authorId: 2, limit: 100 });
+    expect(database.statements).toHaveLength(1);
+    const byId = new Map(page.items.map((post) => [post.id, post]));
+    expect(byId.get(withPending.id)?.cover).toMatchObject({ status: "uploaded", urls: null });
+    expect(byId.get(withReady.id)?.cover).toEqual({
+      id: ready.id,
+      status: "ready",
+      width: 1600,
+      height: 900,
+      urls: {
+        160: `/media/${ready.key}-160.webp`,
+        640: `/media/${ready.key}-640.webp`,
+        1280: `/media/${ready.key}-1280.webp`,
+      },
+    });
+    expect([...byId.values()].filter((post) => !post.cover).length).toBeGreaterThan(0);
+
+    database.resetStatements();
+    const one = await caller().posts.byId({ id: withReady.id });
+    expect(database.statements).toHaveLength(1);
+    expect(one.cover?.urls?.[640]).toBe(`/media/${ready.key}-640.webp`);
+
+    // No cache stands between the job and the reads: the next read sees it ready.
+    await markReady(pending);
+    expect((await caller().posts.byId({ id: withPending.id })).cover?.status).toBe("ready");
+
+    // A process with MEDIA_PUBLIC_URL links to the api absolutely.
+    const absolute = await publicMedia.caller().posts.byId({ id: withReady.id });
+    expect(absolute.cover?.urls?.[160]).toBe(`https://api.example.com/media/${ready.key}-160.webp`);
   });
 });

@@ -1,4 +1,5 @@
 import type { Executor } from "@brisk/db";
+import { getMediaOwnership } from "@brisk/db/queries/media";
 import {
   deletePost,
   getPost,
@@ -13,6 +14,7 @@ import { type Actor, isAdmin, mayActFor, userIdOf } from "../auth/access";
 import type { Caller } from "../auth/identity";
 import { scopes } from "../cache-scopes";
 import { FOREIGN_KEY_VIOLATION, violatedConstraint } from "../constraint";
+import type { Context } from "../context";
 import { publicProcedure, signedInProcedure, TRPCError } from "../init";
 import {
   createPostInput,
@@ -23,6 +25,7 @@ import {
   updatePostInput,
 } from "../schemas/posts";
 import { writeWithin } from "../write";
+import { withCover } from "./post-cover";
 
 function refuseUnknownTags(unknown: number[]) {
   if (unknown.length === 0) return;
@@ -78,7 +81,10 @@ function authorOf(actor: Actor, named: number | undefined): number {
   return author;
 }
 
-/** Locks nothing: a post's author never changes, and a concurrent delete just finds no row. */
+/**
+ * Locks nothing: a post's author never changes, and a concurrent delete just finds no row.
+ * Returns the post's author and cover.
+ */
 async function requireEditable(tx: Executor, actor: Actor, id: number) {
   const post = await getPostAccess(tx, id);
   if (!post || !mayRead(actor, post)) notFound(id);
@@ -88,6 +94,35 @@ async function requireEditable(tx: Executor, actor: Actor, id: number) {
       message: "Only this post's author or an admin can change it.",
     });
   }
+  return post;
+}
+
+/**
+ * A cover is an image the post's author uploaded; an admin may choose any image. Otherwise
+ * anyone could show someone else's upload on their post. (A media's owner never changes, so
+ * nothing is locked; a concurrent delete of the media fails the write on its foreign key.)
+ */
+async function requireCover(tx: Executor, actor: Actor, authorId: number, mediaId: number) {
+  const media = await getMediaOwnership(tx, mediaId);
+  if (!media) throw new TRPCError({ code: "BAD_REQUEST", message: "Unknown coverMediaId" });
+  if (!media.contentType.startsWith("image/")) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `Media ${mediaId} is not an image: choose an uploaded image as the cover.`,
+    });
+  }
+  if (media.ownerId !== authorId && !isAdmin(actor)) {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: "A cover must be an image the post's author uploaded: upload it again here.",
+    });
+  }
+}
+
+/** A written post as the reads answer it. */
+async function readBack(ctx: Context, id: number) {
+  const post = await getPost(ctx.db, id);
+  return post ? withCover(post, ctx.mediaUrl) : notFound(id);
 }
 
 /** A post shows in its author's detail and in the authors list: both drop after a write. */
@@ -105,13 +140,16 @@ export const postsRouter = {
       cursor: input.cursor ?? undefined,
       drafts: isAdmin(caller) ? "all" : self === undefined ? "none" : { authorId: self },
     });
-    return { items: page.items, nextCursor: encodePostCursor(page.nextCursor) };
+    return {
+      items: page.items.map((post) => withCover(post, ctx.mediaUrl)),
+      nextCursor: encodePostCursor(page.nextCursor),
+    };
   }),
 
   byId: publicProcedure.input(postByIdInput).query(async ({ ctx, input }) => {
     const [post, caller] = await Promise.all([getPost(ctx.db, input.id), ctx.caller()]);
     if (!post || !mayRead(caller, post)) notFound(input.id);
-    return post;
+    return withCover(post, ctx.mediaUrl);
   }),
 
   create: signedInProcedure.input(createPostInput).mutation(async ({ ctx, input }) => {
@@ -119,24 +157,30 @@ export const postsRouter = {
     const authorId = authorOf(ctx.actor, named);
     const id = await writeWithin(ctx, async (tx, afterCommit) => {
       refuseUnknownTags(await unknownTagIds(tx, post.tagIds));
+      if (post.coverMediaId != null) await requireCover(tx, ctx.actor, authorId, post.coverMediaId);
       const created = await insertPost(tx, authorId, post);
       afterCommit(() => ctx.cache.invalidate(postScopes(authorId)));
       return created;
     }).catch(refuseMissingReference);
-    return (await getPost(ctx.db, id)) ?? notFound(id);
+    return readBack(ctx, id);
   }),
 
   update: signedInProcedure.input(updatePostInput).mutation(async ({ ctx, input }) => {
     const { id, ...changes } = input;
     const authorId = await writeWithin(ctx, async (tx, afterCommit) => {
-      await requireEditable(tx, ctx.actor, id);
+      const current = await requireEditable(tx, ctx.actor, id);
       if (changes.tagIds) refuseUnknownTags(await unknownTagIds(tx, changes.tagIds));
+      // The cover it has is kept as it is: an admin may have chosen it, and the editor sends
+      // the whole form back.
+      if (changes.coverMediaId != null && changes.coverMediaId !== current.coverMediaId) {
+        await requireCover(tx, ctx.actor, current.authorId, changes.coverMediaId);
+      }
       const author = await updatePost(tx, id, changes);
       if (author !== null) afterCommit(() => ctx.cache.invalidate(postScopes(author)));
       return author;
     }).catch(refuseMissingReference);
     if (authorId === null) notFound(id);
-    return (await getPost(ctx.db, id)) ?? notFound(id);
+    return readBack(ctx, id);
   }),
 
   delete: signedInProcedure.input(deletePostInput).mutation(async ({ ctx, input }) => {

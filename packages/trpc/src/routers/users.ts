@@ -110,15 +110,20 @@ export const usersRouter = {
    */
   invite: adminProcedure.input(inviteUserInput).mutation(async ({ ctx, input }) => {
     return writeWithin(ctx, async (tx, afterCommit) => {
+      const invitedById = userIdOf(ctx.actor);
       const user = await insertUser(tx, { ...input, passwordHash: null });
       const invitation = await insertInvitation(tx, {
         userId: user.id,
         expiresAt: new Date(Date.now() + INVITATION_MS),
-        createdById: userIdOf(ctx.actor) ?? null,
+        createdById: invitedById ?? null,
       });
       await recordEvent(tx, {
         name: "user/invited",
-        data: { userId: user.id, invitationId: invitation.id },
+        data: {
+          userId: user.id,
+          invitationId: invitation.id,
+          invitedBy: `${ctx.actor.kind}:${ctx.actor.id}`,
+        },
       });
       afterCommit(() => {
         ctx.outbox?.wake();

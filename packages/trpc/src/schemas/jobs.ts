@@ -25,3 +25,22 @@ export const listJobsInput = z.object({
 export const jobByIdInput = z.object({ id: runIdSchema });
 export const retryJobInput = z.object({ id: runIdSchema });
 export const cancelJobInput = z.object({ id: runIdSchema });
+
+export const jobProgressInput = z
+  .object({
+    // One run's progress (a run page, a report's bar); all the caller may see when absent.
+    runId: runIdSchema.optional(),
+    // What the runs work on, as their definitions name it: `media:42`, `report:7`.
+    subject: z
+      .string()
+      .max(100)
+      .regex(/^[a-z-]{1,30}:[A-Za-z0-9-]{1,64}$/, "A subject is a kind and an id, as in media:42")
+      .optional(),
+    // Set by the client when it reconnects (the SSE Last-Event-ID): the last event it got.
+    lastEventId: z
+      .string()
+      .regex(/^\d{1,15}$/, "lastEventId is the id of an event received before")
+      .transform(Number)
+      .optional(),
+  })
+  .optional();

@@ -32,6 +32,8 @@ export function createMetrics(options: {
   afterResponseLoad?: () => { running: number; waiting: number };
   /** Events recorded and not yet sent to Inngest (one query per scrape). */
   outboxBacklog?: () => Promise<{ unsent: number; oldestAgeS: number }>;
+  /** Live progress streams (`jobs.progress`) open in this process. */
+  progressSubscribers?: () => number;
   /** Milliseconds, for timing calls (tests pass a clock they move). */
   now?: () => number;
 }) {
@@ -277,6 +279,14 @@ export function createMetrics(options: {
       this.set({ state: "waiting" }, load.waiting);
     },
   });
+  new Gauge({
+    name: "brisk_job_progress_subscribers",
+    help: "Live job progress streams (jobs.progress over SSE) open in this process.",
+    registers: [registry],
+    collect() {
+      this.set(options.progressSubscribers?.() ?? 0);
+    },
+  });
   const afterResponse: AfterResponseObserver = {
     finished: (name, outcome) => afterResponseWork.inc({ name, outcome }),
   };
@@ -319,6 +329,28 @@ export function createMetrics(options: {
     labelNames: ["function"] as const,
     registers: [registry],
   });
+  const jobRuns = new Counter({
+    name: "brisk_job_runs_total",
+    help: "Job runs that finished, by function and outcome: ok (the handler returned), failed (its last attempt failed).",
+    labelNames: ["function", "outcome"] as const,
+    registers: [registry],
+  });
+  const jobQueueWait = new Histogram({
+    name: "brisk_job_queue_wait_seconds",
+    help: "Time from a job's event to its first step starting, by function and priority (the definition's priority.run).",
+    labelNames: ["function", "priority"] as const,
+    // From an idle queue (milliseconds) to a backlog an alert should have caught (minutes).
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
+  const jobStepDuration = new Histogram({
+    name: "brisk_job_step_duration_seconds",
+    help: "Time a job's step took when it ran (memoized replays are not counted), by function.",
+    labelNames: ["function"] as const,
+    // From a quick write to image work and slow SMTP; a step past a minute is a problem.
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
 
   interface ProcedureSeries {
     duration: { observe(seconds: number): void };
@@ -346,6 +378,9 @@ export function createMetrics(options: {
     auth,
     afterResponse,
     jobFailures,
+    jobRuns,
+    jobStepDuration,
+    jobQueueWait,
     /** Starts timing one procedure call; the returned function records its outcome. */
     procedureStarted(procedure: string, type: string) {
       const series = seriesOf(procedure, type);

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { AdminsOnly } from "@/components/admins-only";
 import ui from "@/components/ui.module.css";
 import { formatDuration, RunStatusBadge } from "@/features/jobs/format";
+import { LiveJobs, LiveRunProgress, LiveStatus } from "@/features/jobs/live-jobs";
 import { formatDateTime, isoDate } from "@/lib/format";
 import { requireViewer } from "@/server/viewer";
 import { serverCaller } from "@/trpc/server";
@@ -33,7 +34,7 @@ export default async function JobsPage({ searchParams }: { searchParams: SearchP
   const caller = await serverCaller();
   const list = await caller.jobs.list({ function: fn, status, limit: 100 });
 
-  return (
+  const page = (
     <>
       <header className={clsx(ui.pageHeader, ui.pageHeaderRow)}>
         <div className={ui.pageHeaderText}>
@@ -43,12 +44,7 @@ export default async function JobsPage({ searchParams }: { searchParams: SearchP
             answered. A failed run can be retried from the step that failed.
           </p>
         </div>
-        <Link
-          href={`/jobs?${new URLSearchParams({ ...(fn ? { function: fn } : {}), ...(status ? { status } : {}) })}`}
-          className={clsx(ui.button, ui.buttonSecondary, ui.buttonSmall)}
-        >
-          Refresh
-        </Link>
+        <LiveStatus />
       </header>
 
       {list.source === "cloud" ? (
@@ -137,6 +133,7 @@ export default async function JobsPage({ searchParams }: { searchParams: SearchP
                       </td>
                       <td>
                         <RunStatusBadge status={run.status} />
+                        <LiveRunProgress runId={run.id} status={run.status} />
                       </td>
                       <td className={ui.muted}>
                         <time dateTime={isoDate(run.startedAt ?? run.createdAt)}>
@@ -156,5 +153,13 @@ export default async function JobsPage({ searchParams }: { searchParams: SearchP
         </>
       )}
     </>
+  );
+  // Live only where the runs are listed here; Inngest's console is live on its own.
+  return list.source === "executor" ? (
+    <LiveJobs from={list.progressCursor} initial={list.progress}>
+      {page}
+    </LiveJobs>
+  ) : (
+    page
   );
 }

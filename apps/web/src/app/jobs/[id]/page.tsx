@@ -6,6 +6,7 @@ import { notFound } from "next/navigation";
 import { AdminsOnly } from "@/components/admins-only";
 import ui from "@/components/ui.module.css";
 import { errorText, formatDuration, RunStatusBadge } from "@/features/jobs/format";
+import { LiveJobs, LiveRunProgress, LiveStatus } from "@/features/jobs/live-jobs";
 import { RunActions } from "@/features/jobs/run-actions";
 import { formatDateTime, isoDate } from "@/lib/format";
 import { requireViewer } from "@/server/viewer";
@@ -44,7 +45,7 @@ export default async function JobRunPage({ params }: { params: Params }) {
   const runError = errorText(run.error);
 
   return (
-    <>
+    <LiveJobs from={run.progressCursor} initial={run.progress} runId={run.id} everyStep>
       <nav className={ui.breadcrumb} aria-label="Breadcrumb">
         <Link href="/jobs">Jobs</Link>
         <span aria-hidden="true">/</span>
@@ -56,6 +57,7 @@ export default async function JobRunPage({ params }: { params: Params }) {
           <h1>
             {run.functionName} <RunStatusBadge status={run.status} />
           </h1>
+          <LiveRunProgress runId={run.id} status={run.status} />
           <dl className={styles.facts}>
             <div>
               <dt>Function</dt>
@@ -97,12 +99,7 @@ export default async function JobRunPage({ params }: { params: Params }) {
         </div>
         <div className={ui.actions}>
           <RunActions id={run.id} status={run.status} />
-          <Link
-            href={`/jobs/${run.id}`}
-            className={clsx(ui.button, ui.buttonSecondary, ui.buttonSmall)}
-          >
-            Refresh
-          </Link>
+          <LiveStatus />
         </div>
       </header>
 
@@ -144,6 +141,6 @@ export default async function JobRunPage({ params }: { params: Params }) {
           </ol>
         )}
       </section>
-    </>
+    </LiveJobs>
   );
 }

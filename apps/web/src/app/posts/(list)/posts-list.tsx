@@ -7,6 +7,7 @@ import { ListFooter } from "@/components/list-footer";
 import ui from "@/components/ui.module.css";
 import { mayChange } from "@/features/account/viewer";
 import { useViewer } from "@/features/account/viewer-context";
+import { CoverPlaceholder, CoverThumbnail, isReady } from "@/features/posts/cover";
 import { type PostStatus, type PostsFilter, postsHref } from "@/features/posts/filter";
 import { postsListInput, postsListPaging } from "@/features/posts/queries";
 import { TagChip } from "@/features/posts/tag-chip";
@@ -37,6 +38,15 @@ export function PostsList({ filter }: { filter: PostsFilter }) {
       <ul className={styles.postRows} aria-label="Posts">
         {posts.map((post) => (
           <li key={post.id} className={clsx(ui.card, styles.postRow)} data-testid="post-row">
+            {post.cover ? (
+              <div className={styles.postCover}>
+                {isReady(post.cover) ? (
+                  <CoverThumbnail cover={post.cover} />
+                ) : (
+                  <CoverPlaceholder cover={post.cover} className={styles.postCoverPending} />
+                )}
+              </div>
+            ) : null}
             <div className={styles.postRowMain}>
               <h2 className={styles.postRowTitle}>
                 <Link

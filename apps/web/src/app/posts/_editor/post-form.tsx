@@ -8,6 +8,7 @@ import { type FormEvent, useState } from "react";
 import { describedBy, FieldError } from "@/components/field-error";
 import forms from "@/components/form.module.css";
 import ui from "@/components/ui.module.css";
+import type { Cover } from "@/features/posts/cover";
 import type { PostStatus } from "@/features/posts/filter";
 import { apiMessage, type FieldErrors, fieldErrorsOf } from "@/lib/api-errors";
 import { useTRPC } from "@/trpc/react";
@@ -28,9 +29,14 @@ export interface EditablePost {
   body: string;
   status: PostStatus;
   tagIds: number[];
+  cover: Cover | null;
 }
 
-type Props = { tags: Tag[] } & (
+type Props = {
+  tags: Tag[];
+  /** The api's upload limit (MEDIA_MAX_BYTES), for the cover's check before it is sent. */
+  maxCoverBytes: number;
+} & (
   | {
       mode: "create";
       /** Whom an admin may pick as the author; null for a member, whose post is theirs. */
@@ -47,14 +53,15 @@ interface Draft {
   body: string;
   status: PostStatus;
   tagIds: number[];
+  coverMediaId: number | null;
 }
 
-const FIELDS = ["authorId", "title", "body", "status", "tagIds"] as const;
+const FIELDS = ["authorId", "title", "body", "status", "tagIds", "coverMediaId"] as const;
 
 function initialDraft(props: Props): Draft {
   if (props.mode === "edit") {
-    const { title, body, status, tagIds } = props.post;
-    return { authorId: "", title, body, status, tagIds };
+    const { title, body, status, tagIds, cover } = props.post;
+    return { authorId: "", title, body, status, tagIds, coverMediaId: cover?.id ?? null };
   }
   return {
     authorId: String(props.self),
@@ -62,6 +69,7 @@ function initialDraft(props: Props): Draft {
     body: "",
     status: "draft",
     tagIds: [],
+    coverMediaId: null,
   };
 }
 
@@ -83,12 +91,15 @@ export function PostForm(props: Props) {
   const { invalidateLists, backToList, leaving } = usePostsChanged();
   const [draft, setDraft] = useState(() => initialDraft(props));
   const [saved, setSaved] = useState(false);
+  // The cover as last read or saved: a save answers with its thumbnails' current status.
+  const [savedCover, setSavedCover] = useState(props.mode === "edit" ? props.post.cover : null);
 
   const create = useMutation(trpc.posts.create.mutationOptions({ onSuccess: backToList }));
   const update = useMutation(
     trpc.posts.update.mutationOptions({
-      onSuccess: () => {
+      onSuccess: (post) => {
         invalidateLists();
+        setSavedCover(post.cover);
         setSaved(true);
       },
     }),
@@ -211,7 +222,14 @@ export function PostForm(props: Props) {
         disabled={busy}
       />
 
-      <CoverSection />
+      <CoverSection
+        saved={savedCover}
+        value={draft.coverMediaId}
+        onChange={(coverMediaId) => edit({ coverMediaId })}
+        maxBytes={props.maxCoverBytes}
+        disabled={busy}
+        errors={errors.coverMediaId}
+      />
 
       {general ? (
         <p className={clsx(ui.errorMessage, ui.formError)} role="alert">

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { serverEnv } from "@/env";
 import { postAuthorsInput } from "@/features/posts/queries";
 import { requireViewer } from "@/server/viewer";
 import { serverCaller } from "@/trpc/server";
@@ -26,7 +27,13 @@ export default async function NewPostPage() {
   return (
     <>
       <EditorHeader title="New post" />
-      <PostForm mode="create" tags={tags} authors={options} self={viewer.id} />
+      <PostForm
+        mode="create"
+        tags={tags}
+        authors={options}
+        self={viewer.id}
+        maxCoverBytes={serverEnv().MEDIA_MAX_BYTES}
+      />
     </>
   );
 }

@@ -9,6 +9,10 @@ import { forwardedFor } from "@/server/request";
  * The browser's headers go on as they came, so apps/api sees what the browser sent: the
  * session cookie (who is calling) and Origin (which its cross-site check compares with
  * DASHBOARD_ORIGINS). X-Forwarded-For ends with the client's address, for its rate limits.
+ *
+ * Subscriptions (job progress) are server-sent events: the upstream body is handed on as a
+ * stream, unbuffered (tRPC marks it `no-transform`, so Next does not compress it), Last-Event-ID
+ * goes up with the other headers, and a browser that goes away aborts the upstream request.
  */
 export const dynamic = "force-dynamic";
 
@@ -36,6 +40,7 @@ async function forward(request: Request): Promise<Response> {
       headers,
       body: hasBody ? await request.arrayBuffer() : undefined,
       redirect: "manual",
+      signal: request.signal,
     });
     const out = new Headers(upstream.headers);
     for (const name of DROPPED) out.delete(name);

@@ -7,6 +7,7 @@ import { connection } from "next/server";
 import { cache } from "react";
 import ui from "@/components/ui.module.css";
 import { mayChange } from "@/features/account/viewer";
+import { CoverImage, CoverPlaceholder, isReady } from "@/features/posts/cover";
 import { TagChip } from "@/features/posts/tag-chip";
 import chip from "@/features/posts/tag-chip.module.css";
 import { formatDate, isoDate } from "@/lib/format";
@@ -73,6 +74,20 @@ export default async function PostPage({ params }: { params: Params }) {
       </header>
 
       <article className={clsx(ui.card, styles.post)}>
+        {post.cover ? (
+          isReady(post.cover) ? (
+            // The browser picks a thumbnail by the width it lays out and its pixel density.
+            <CoverImage
+              cover={post.cover}
+              preferred={640}
+              sizes="(max-width: 820px) calc(100vw - 2rem), 704px"
+              alt=""
+              eager
+            />
+          ) : (
+            <CoverPlaceholder cover={post.cover} className={styles.coverPending} />
+          )
+        ) : null}
         {post.tags.length > 0 ? (
           <ul className={chip.tagList} aria-label="Tags">
             {post.tags.map((tag) => (

@@ -6,6 +6,7 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { cache } from "react";
 import ui from "@/components/ui.module.css";
+import { serverEnv } from "@/env";
 import { mayChange } from "@/features/account/viewer";
 import { parseId } from "@/lib/ids";
 import { requireViewer } from "@/server/viewer";
@@ -80,7 +81,9 @@ export default async function EditPostPage({ params }: { params: Params }) {
           body: post.body,
           status: post.status,
           tagIds: post.tags.map((tag) => tag.id),
+          cover: post.cover,
         }}
+        maxCoverBytes={serverEnv().MEDIA_MAX_BYTES}
       />
     </>
   );
