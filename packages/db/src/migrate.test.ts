@@ -24,6 +24,22 @@ afterAll(async () => {
   await admin.end();
 });
 
+describe("migrationsApplied", () => {
+  it("throws when the database cannot be reached, rather than calling the schema behind", async () => {
+    // Port 1 on loopback: nothing listens, the connection is refused at once.
+    const unreachable = postgres("postgres://brisk@127.0.0.1:1/brisk", {
+      max: 1,
+      connect_timeout: 2,
+      onnotice: () => {},
+    });
+    try {
+      await expect(migrationsApplied(unreachable)).rejects.toThrow(/ECONNREFUSED/);
+    } finally {
+      await unreachable.end();
+    }
+  });
+});
+
 describe("runMigrations", () => {
   it("is safe when several instances start at once, and idempotent", async () => {
     const sql = postgres(url, { max: 1, onnotice: () => {} });

@@ -44,9 +44,18 @@ function countCommittedMigrations(): number {
   return committedMigrations;
 }
 
-/** True when every committed migration has been applied; /readyz asks this. */
+// A database never migrated has no drizzle schema, or no table in it.
+const NEVER_MIGRATED = new Set(["3F000", "42P01"]);
+
+/**
+ * True when every committed migration has been applied; /readyz asks this. Any other failure
+ * (the database unreachable) is thrown: that is not a schema behind the code.
+ */
 export async function migrationsApplied(sql: postgres.Sql): Promise<boolean> {
   const rows = await sql<{ n: number }[]>`
-    select count(*)::int as n from drizzle.__drizzle_migrations`.catch(() => [{ n: 0 }]);
+    select count(*)::int as n from drizzle.__drizzle_migrations`.catch((error: unknown) => {
+    if (NEVER_MIGRATED.has((error as { code?: string }).code ?? "")) return [{ n: 0 }];
+    throw error;
+  });
   return (rows[0]?.n ?? 0) >= countCommittedMigrations();
 }
