@@ -12,9 +12,20 @@ import {
   tsx,
   waitReady,
 } from "./harness";
+import {
+  adminApiKey,
+  DRAIN_DEADLINE_MS,
+  inPhase,
+  measureInviteMail,
+  measurePacedMail,
+  PACED,
+  startExecutor,
+  syncApi,
+} from "./invite";
 import { startLatencyRelay } from "./latency-relay";
 import {
   type CacheCounts,
+  type InviteFigures,
   type LatencyRow,
   type LoadFigures,
   type Row,
@@ -42,11 +53,18 @@ import {
  * `auth.signIn` at full load. Baselines: `naive` (N+1), `ceiling` (node:http and
  * postgres.js running Brisk's SQL), `ceiling-pgjson` (Postgres builds the JSON),
  * `ceiling-memory` (node:http answering from a Map). Then W1 again, brisk and naive, through
- * a relay that gives each database round trip `--db-latency-ms`. Every server is its own
- * process, started as production would and measured one at a time.
+ * a relay that gives each database round trip `--db-latency-ms`. Last, W4: `users.invite`
+ * with an admin API key against `brisk-invite` (jobs on, the local executor beside it, the
+ * emails awaited in the mailbox) and `ceiling-invite` (the same inserts on node:http). Every
+ * server is its own process, started as production would and measured one at a time.
  */
 const args = parseArgs(process.argv.slice(2));
-const harness = createHarness({ name: "bench", limitMs: 540_000 });
+// W4 adds two servers, up to DRAIN_DEADLINE_MS of waiting for the burst's invitation emails,
+// and the paced phase with its own wait.
+const harness = createHarness({
+  name: "bench",
+  limitMs: 540_000 + DRAIN_DEADLINE_MS + PACED.seconds * 1000 + PACED.deadlineMs + 60_000,
+});
 
 interface Server {
   name: Variant;
@@ -191,17 +209,20 @@ async function measure(
   spec: Omit<LoadSpec, "seconds">,
   child: ReturnType<typeof harness.spawn>,
 ) {
-  if (args.warmup > 0) await harness.load({ ...spec, seconds: args.warmup });
+  if (args.warmup > 0) await harness.load({ ...inPhase(spec, "warmup"), seconds: args.warmup });
   let peak = 0;
   const sampler = setInterval(() => {
     peak = Math.max(peak, rssMb(child.pid!));
   }, 200);
-  const result = await harness.load({ ...spec, seconds: args.duration });
+  const result = await harness.load({ ...inPhase(spec, "run"), seconds: args.duration });
   clearInterval(sampler);
   if (child.exitCode !== null) throw new Error(`${server.name} exited during ${spec.workload}`);
   peak = Math.max(peak, rssMb(child.pid!));
   return { result, peak: Math.round(peak) };
 }
+
+/** Names one server's W4 invitees apart from every other run's. */
+const runTag = (variant: Variant) => `${variant}-${Date.now().toString(36)}`;
 
 async function runServer(server: Server, env: Record<string, string>): Promise<Row[]> {
   const { child, base, metricsUrl } = await startServer(server, env);
@@ -210,7 +231,13 @@ async function runServer(server: Server, env: Record<string, string>): Promise<R
     const cookies = server.signedIn ? await signInBenchUsers(base, args.connections) : undefined;
     for (const workload of server.workloads) {
       say(`  ${server.name} ${workload}: ${args.warmup} s warm-up, ${args.duration} s load`);
-      const spec = { base, workload, connections: args.connections, cookies };
+      const spec = {
+        base,
+        workload,
+        connections: args.connections,
+        cookies,
+        ...(workload === "W4" ? { invite: { tag: runTag(server.name) } } : {}),
+      };
       if (server.prime) {
         const before = await counts(metricsUrl);
         const sweep = { ...spec, connections: PRIME_CONNECTIONS, cookies: undefined };
@@ -360,6 +387,53 @@ async function runAtLatency(databaseUrl: string, env: Record<string, string>, se
   return rows;
 }
 
+/**
+ * W4 against Brisk with its jobs on: the local executor beside the api, synced, and an admin
+ * API key on every request. Once the load stops, the invitation emails are awaited in the
+ * mailbox and timed against their invitations.
+ */
+async function runInvite(
+  server: Server,
+  env: Record<string, string>,
+  databaseUrl: string,
+  dashboardOrigin: string,
+) {
+  const executor = await startExecutor(harness, databaseUrl);
+  try {
+    const { child, base } = await startServer(server, { ...env, INNGEST_DEV: executor.url });
+    try {
+      await syncApi(base);
+      const token = await adminApiKey(base, dashboardOrigin);
+      const tag = runTag(server.name);
+      say(`  ${server.name} W4: ${args.warmup} s warm-up, ${args.duration} s load`);
+      const spec = { base, workload: "W4" as const, connections: args.connections };
+      const { result, peak } = await measure(server, { ...spec, invite: { token, tag } }, child);
+      say(`  ${server.name} W4: waiting up to ${DRAIN_DEADLINE_MS / 1000} s for the emails`);
+      const mail = await measureInviteMail(databaseUrl, tag);
+      if (mail.pendingAtDeadline > 0) {
+        say(`  ${server.name} W4: ${mail.pendingAtDeadline} invitations still without an email`);
+      }
+      const row: Row = { workload: "W4", variant: server.name, ...figures(result), rss_mb: peak };
+      // Paced on an empty queue only: behind the burst's leftovers it would time the backlog.
+      if (mail.pendingAtDeadline > 0) return { row, mail, paced: null };
+      say(`  ${server.name} W4 paced: ${PACED.rate} invitations/s for ${PACED.seconds} s`);
+      const pacedTag = runTag(server.name);
+      await harness.load({
+        ...spec,
+        connections: PACED.connections,
+        seconds: PACED.seconds,
+        rate: PACED.rate,
+        invite: { token, tag: pacedTag },
+      });
+      return { row, mail, paced: await measurePacedMail(databaseUrl, pacedTag) };
+    } finally {
+      await stop(child);
+    }
+  } finally {
+    await stop(executor.child);
+  }
+}
+
 await harness.run(async () => {
   const started = Date.now();
   const databaseUrl = await harness.startDatabase();
@@ -462,6 +536,20 @@ await harness.run(async () => {
     env: { ...cached, ...auth },
     workloads: ["W2"],
   };
+  // W4 writes: last, so that no other point reads a database it has grown. Brisk first: its
+  // relay would send the outbox rows ceiling-invite leaves.
+  const briskInvite: Server = {
+    name: "brisk-invite",
+    command: api,
+    env: { TELEMETRY: "on", CACHE: "off", ...auth },
+    workloads: ["W4"],
+  };
+  const ceilingInvite: Server = {
+    name: "ceiling-invite",
+    command: baseline("ceiling-invite.ts"),
+    env: {},
+    workloads: ["W4"],
+  };
   const chosen = (server: Server) => !args.only || args.only.includes(server.name);
   const selected = servers.filter(chosen);
 
@@ -473,6 +561,16 @@ await harness.run(async () => {
   const slow = [brisk, naive].filter(chosen);
   const latency =
     args["db-latency-ms"] > 0 && slow.length > 0 ? await runAtLatency(databaseUrl, env, slow) : [];
+  const invited = chosen(briskInvite)
+    ? await runInvite(briskInvite, env, databaseUrl, auth.DASHBOARD_ORIGINS)
+    : undefined;
+  if (invited) rows.push(invited.row);
+  if (chosen(ceilingInvite)) rows.push(...(await runServer(ceilingInvite, env)));
+  const invite: InviteFigures | undefined = invited && {
+    ...invited.mail,
+    deadlineS: DRAIN_DEADLINE_MS / 1000,
+    paced: invited.paced,
+  };
 
   const transformers = await measureTransformers(databaseUrl);
   await writeReport({
@@ -483,6 +581,7 @@ await harness.run(async () => {
     noSql,
     transformers,
     storm: stormed?.storm,
+    invite,
     jsonFile: args.json,
     args,
   });

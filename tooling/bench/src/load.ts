@@ -1,7 +1,16 @@
 import { BENCH_PASSWORD, mulberry32 } from "@brisk/db/seed";
 import autocannon from "autocannon";
 import { z } from "zod";
-import { benchEmail, SIGN_IN_PATH, W1_PATH, type Workload, w2BatchPath, w2Path } from "./workloads";
+import {
+  benchEmail,
+  INVITE_PATH,
+  inviteEmail,
+  SIGN_IN_PATH,
+  W1_PATH,
+  type Workload,
+  w2BatchPath,
+  w2Path,
+} from "./workloads";
 
 /**
  * One load run, in a process of its own so the generator never shares an event loop with
@@ -11,7 +20,7 @@ import { benchEmail, SIGN_IN_PATH, W1_PATH, type Workload, w2BatchPath, w2Path }
 const spec = z
   .object({
     base: z.url(),
-    workload: z.enum(["W1", "W2", "sign-in"] satisfies Workload[]),
+    workload: z.enum(["W1", "W2", "W4", "sign-in"] satisfies Workload[]),
     connections: z.number().int().min(1),
     seconds: z.number().min(0),
     users: z.number().int().min(1),
@@ -19,6 +28,11 @@ const spec = z
     sweep: z.boolean().default(false),
     // Cookie headers, one per connection: each simulated client sends its own session.
     cookies: z.array(z.string().min(1)).default([]),
+    // W4: the tag that makes every email new, and the admin API key sent as a bearer token
+    // (none to a baseline that checks no key).
+    invite: z.object({ tag: z.string().min(1), token: z.string().min(1).optional() }).optional(),
+    // Requests per second across all connections (a paced point); as fast as answered if absent.
+    rate: z.number().int().min(1).optional(),
   })
   .parse(JSON.parse(process.argv[2] ?? "{}"));
 
@@ -47,10 +61,34 @@ const signIn: autocannon.Request = {
     body: JSON.stringify({ email: benchEmail(randomUser()), password: BENCH_PASSWORD }),
   }),
 };
+// An admin inviting a new member each time: a fresh email per request, numbered in this run.
+let invited = 0;
+const invite = (options: { tag: string; token?: string | undefined }): autocannon.Request => ({
+  method: "POST",
+  path: INVITE_PATH,
+  headers: {
+    "content-type": "application/json",
+    ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+  },
+  setupRequest: (req) => {
+    invited += 1;
+    return {
+      ...req,
+      body: JSON.stringify({ name: `W4 ${invited}`, email: inviteEmail(options.tag, invited) }),
+    };
+  },
+});
 const read: autocannon.Request = {
   method: "GET",
   setupRequest: (req) => ({ ...req, path: path() }),
 };
+
+function request(): autocannon.Request {
+  if (spec.workload === "sign-in") return signIn;
+  if (spec.workload !== "W4") return read;
+  if (!spec.invite) throw new Error("W4 needs a tag for its invitees' emails");
+  return invite(spec.invite);
+}
 
 let connection = 0;
 const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -61,7 +99,8 @@ const result = await new Promise<autocannon.Result>((resolve, reject) => {
       ...(spec.sweep
         ? { amount: Math.ceil(spec.users / SWEEP_BATCH) }
         : { duration: spec.seconds }),
-      requests: [spec.workload === "sign-in" ? signIn : read],
+      requests: [request()],
+      ...(spec.rate ? { overallRate: spec.rate } : {}),
       ...(spec.cookies.length > 0
         ? {
             setupClient: (client: autocannon.Client) =>

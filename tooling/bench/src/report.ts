@@ -45,6 +45,29 @@ export interface StormFigures {
   outcomes: Record<"ok" | "failed" | "limited" | "busy", number>;
 }
 
+/**
+ * W4's invitation emails, read from the mailbox. The burst (the load at full speed): what was
+ * left to send when it stopped, how fast the executor sent it, and the time from each
+ * invitation's commit to its email, for the measured run's invitations. `paced`: invitations
+ * at a fixed rate once the burst's emails were all sent, timed the same way (null: they were
+ * not, by the deadline).
+ */
+export interface InviteFigures {
+  pendingAtLoadEnd: number;
+  pendingAtDeadline: number;
+  deadlineS: number;
+  drainSeconds: number;
+  drainPerSecond: number | null;
+  commitToEmail: { emails: number; p50_ms: number | null; p99_ms: number | null };
+  paced: {
+    rate: number;
+    seconds: number;
+    invitations: number;
+    pendingAtDeadline: number;
+    commitToEmail: { emails: number; p50_ms: number | null; p99_ms: number | null };
+  } | null;
+}
+
 /** What the cache's tiers did: lookups by tier and result, and Redis commands by outcome. */
 export interface CacheCounts {
   memoryHits: number;
@@ -120,6 +143,7 @@ export function ratios(
     "W2 p99 during a sign-in storm / without": storm
       ? ratio(storm.w2During.p99_ms, storm.w2Alone.p99_ms)
       : null,
+    "W4 brisk-invite/ceiling-invite req/s": rps(rows, "W4", "brisk-invite", "ceiling-invite"),
   };
 }
 
@@ -174,6 +198,47 @@ function stormTable(storm: StormFigures | undefined): string[] {
   ];
 }
 
+function inviteSection(rows: Row[], invite: InviteFigures | undefined): string[] {
+  const w4 = rows.filter((r) => r.workload === "W4");
+  if (w4.length === 0) return [];
+  const ms = (value: number | null) => (value === null ? "n/a" : `${value} ms`);
+  const drained = (f: InviteFigures) => {
+    if (f.pendingAtLoadEnd === 0) return "every invitation had its email when the load stopped.";
+    const left = `${f.pendingAtLoadEnd} invitations were still without their email when the load stopped`;
+    const end =
+      f.pendingAtDeadline > 0
+        ? `${f.pendingAtDeadline} still were after the ${f.deadlineS} s deadline`
+        : `the last email was recorded ${f.drainSeconds} s later`;
+    return `${left}; ${end} (drain: ${f.drainPerSecond ?? "n/a"} emails/s).`;
+  };
+  const paced = (f: InviteFigures) => {
+    if (!f.paced) return "Paced: not run, the burst's emails were not all sent by the deadline.";
+    const p = f.paced;
+    const left = p.pendingAtDeadline > 0 ? ` (${p.pendingAtDeadline} still without it)` : "";
+    return (
+      `Paced (${p.rate} invitations/s for ${p.seconds} s once the burst's emails were all sent: no backlog): ` +
+      `commit → email over ${p.commitToEmail.emails} of ${p.invitations} emails${left}: p50 ${ms(p.commitToEmail.p50_ms)}, p99 ${ms(p.commitToEmail.p99_ms)}.`
+    );
+  };
+  const mail = invite
+    ? [
+        `Invitation emails (\`brisk-invite\`, read from the mailbox). Burst (the load above, at full speed): ${drained(invite)} ` +
+          `Commit → email recorded, over the measured run's ${invite.commitToEmail.emails} emails: p50 ${ms(invite.commitToEmail.p50_ms)}, p99 ${ms(invite.commitToEmail.p99_ms)} ` +
+          "(`emails.sent_at − invitations.created_at`: both are `now()`, the start of their transaction, a few statements before it commits).",
+        "",
+        paced(invite),
+        "",
+      ]
+    : [];
+  return [
+    "W4: `users.invite` with an admin API key (the member, the invitation and its outbox event in one transaction; the email sent by the `send-invitation-email` job through the local executor):",
+    "",
+    table(w4),
+    "",
+    ...mail,
+  ];
+}
+
 function cacheTable(counts: { variant: Variant; phase: string; counts: CacheCounts }[]): string[] {
   if (counts.length === 0) return [];
   const columns: [keyof CacheCounts, string][] = [
@@ -218,6 +283,8 @@ function chart(rows: Row[]): string {
     "ceiling-memory": "#9ca3af",
     "brisk-cached-auth": "#15803d",
     "brisk-cached-storm": "#ca8a04",
+    "brisk-invite": "#7c3aed",
+    "ceiling-invite": "#a8a29e",
   };
   const bars = rows.map((r, i) => {
     const y = 30 + i * (barHeight + gap);
@@ -244,10 +311,14 @@ export async function writeReport(options: {
   noSql: Partial<Record<Variant, number>>;
   transformers: TransformerFigures[];
   storm: StormFigures | undefined;
+  invite: InviteFigures | undefined;
   jsonFile: string | undefined;
   args: BenchArgs;
 }) {
-  const { rows, latency, transformers, storm } = options;
+  const { rows, latency, transformers, storm, invite } = options;
+  // W4's rows have a section of their own, with what its emails did.
+  const others = rows.filter((r) => r.workload !== "W4");
+  const w4 = inviteSection(rows, invite);
   const r = ratios(rows, latency, options.noSql, storm);
   const ratioLines = Object.entries(r).map(
     ([name, value]) => `- ${name}: ${formatRatio(name, value)}`,
@@ -260,13 +331,13 @@ export async function writeReport(options: {
     "",
     `Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}; ` +
       `${options.args.connections} connections, ${options.args.duration} s per point after ${options.args.warmup} s warm-up.`,
-    "Dataset: 10,000 users × 10 posts, 50 tags. W1: 100 users with their 10 latest posts. W2: one user by random id, uncached (`brisk`, cache off), through both cache tiers (`brisk-cached`, Redis behind the Upstash bridge on the same machine), through tier 1 alone (`brisk-cached-memory`), and through both tiers with a session cookie on every request (`brisk-cached-auth`, one signed-in bench user per connection). sign-in: `auth.signIn` as a bench user, beside W2 cached (`brisk-cached-storm`).",
+    "Dataset: 10,000 users × 10 posts, 50 tags. W1: 100 users with their 10 latest posts. W2: one user by random id, uncached (`brisk`, cache off), through both cache tiers (`brisk-cached`, Redis behind the Upstash bridge on the same machine), through tier 1 alone (`brisk-cached-memory`), and through both tiers with a session cookie on every request (`brisk-cached-auth`, one signed-in bench user per connection). sign-in: `auth.signIn` as a bench user, beside W2 cached (`brisk-cached-storm`). W4: `users.invite` with an admin API key, a new invitee per request (`brisk-invite`, jobs on; `ceiling-invite`, the same three inserts on node:http).",
     ...(options.args.only ? ["", `Only these variants: ${options.args.only.join(", ")}.`] : []),
     "",
-    table(rows),
-    "",
+    ...(others.length > 0 ? [table(others), ""] : []),
     ...latencyTable(latency, options.args["db-latency-ms"]),
     ...stormTable(storm),
+    ...w4,
     ...cacheTable(options.cacheCounts),
     ...ratioLines,
     "",
@@ -290,15 +361,17 @@ export async function writeReport(options: {
       latency,
       cacheCounts: options.cacheCounts,
       storm: storm ?? null,
+      invite: invite ?? null,
       ratios: r,
       transformers,
     };
     await writeFile(path.resolve(options.jsonFile), `${JSON.stringify(json, null, 2)}\n`);
   }
   process.stdout.write(
-    `\n${table(rows)}\n\n${latencyTable(latency, options.args["db-latency-ms"]).join("\n")}\n`,
+    `\n${others.length > 0 ? table(others) : ""}\n\n${latencyTable(latency, options.args["db-latency-ms"]).join("\n")}\n`,
   );
   process.stdout.write(`${stormTable(storm).join("\n")}\n`);
+  process.stdout.write(`${w4.join("\n")}\n`);
   process.stdout.write(
     `${cacheTable(options.cacheCounts).join("\n")}\n${ratioLines.join("\n")}\n\n`,
   );

@@ -1,5 +1,5 @@
 /** The benchmark's requests (docs/PERFORMANCE.md), shared by the load generator and the answer check. */
-export type Workload = "W1" | "W2" | "sign-in";
+export type Workload = "W1" | "W2" | "W4" | "sign-in";
 
 /** The servers the workloads run against: Brisk's variants and the baselines. */
 export const VARIANTS = [
@@ -14,6 +14,8 @@ export const VARIANTS = [
   "ceiling",
   "ceiling-pgjson",
   "ceiling-memory",
+  "brisk-invite",
+  "ceiling-invite",
 ] as const;
 export type Variant = (typeof VARIANTS)[number];
 
@@ -31,6 +33,15 @@ export function w2BatchPath(ids: number[]) {
 
 /** A tRPC mutation over HTTP: POST, the input as the JSON body. */
 export const SIGN_IN_PATH = "/trpc/auth.signIn";
+
+/** W4: an admin invites a member (insert, answer, the invitation email through the outbox). */
+export const INVITE_PATH = "/trpc/users.invite";
+
+/**
+ * W4's invitee number `n` of one load run: `tag` names the run (variant and phase), so that
+ * every email is new and the bench can find the run's invitations again.
+ */
+export const inviteEmail = (tag: string, n: number) => `w4-${tag}-${n}@bench.brisk.dev`;
 
 /** The seed's benchmark users (user n has id n), all with the password BENCH_PASSWORD. */
 export const benchEmail = (n: number) => `user${String(n).padStart(5, "0")}@bench.brisk.dev`;

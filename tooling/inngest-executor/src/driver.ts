@@ -6,6 +6,7 @@ import {
   enqueue,
   FUNCTION_INVOKED,
   failRun,
+  jobOrder,
   json,
   type Log,
   newEvent,
@@ -34,7 +35,11 @@ interface Job {
   max_attempts: number;
   disable_immediate: boolean;
   parent: Parent | null;
+  concurrency: { limit: number; key: string }[];
   step_url: string | null;
+  /** The run's stack and finished steps when the job was leased (null for a timer). */
+  stack: string[] | null;
+  steps: { step_id: string; status: string; data: unknown; error: unknown }[] | null;
 }
 
 const opSchema = z.looseObject({
@@ -72,8 +77,8 @@ export interface DriverOptions {
 }
 
 /**
- * Claims due jobs (a run's next request to the app) with FOR UPDATE SKIP LOCKED, honouring
- * concurrency limits and priority, calls the function's step URL and applies its answer in
+ * Leases due jobs (a run's next request to the app) honouring concurrency limits, in Inngest's
+ * order (the run's start, less its priority), calls the function's step URL and applies its answer in
  * one transaction, so that whatever the app answered is either fully recorded or not at all.
  */
 export function createDriver({ sql, backoff, pollIntervalMs, log }: DriverOptions) {
@@ -84,44 +89,73 @@ export function createDriver({ sql, backoff, pollIntervalMs, log }: DriverOption
   const inFlight = new Set<Promise<void>>();
   let abort = new AbortController();
 
-  async function claim(): Promise<Job | null> {
-    return sql.begin(async (tx) => {
-      const candidates = await tx<
-        { id: string; timer: boolean; concurrency: { limit: number; key: string }[] }[]
-      >`
-        select j.id, j.resolve is not null as timer, r.concurrency
-        from ${tx(SCHEMA)}.jobs j join ${tx(SCHEMA)}.runs r on r.id = j.run_id
-        where j.leased_at is null and j.available_at <= now() and r.status in ('queued', 'running')
-        order by j.available_at - make_interval(secs => r.priority), j.id
-        limit ${CANDIDATES}
-        for update of j skip locked`;
-      if (candidates.length === 0) return null;
-      const busy = await tx<{ concurrency: { key: string }[] }[]>`
-        select r.concurrency from ${tx(SCHEMA)}.jobs j join ${tx(SCHEMA)}.runs r on r.id = j.run_id
-        where j.leased_at is not null and j.resolve is null`;
-      const used = new Map<string, number>();
-      for (const row of busy) {
-        for (const { key } of row.concurrency) used.set(key, (used.get(key) ?? 0) + 1);
+  /** Requests to the app in flight per concurrency key, and each key's limit. */
+  const used = new Map<string, number>();
+  const limits = new Map<string, number>();
+  const saturated = () =>
+    [...used].flatMap(([key, n]) => (n >= (limits.get(key) ?? 0) ? [key] : []));
+
+  /**
+   * Leases up to `room` due jobs in score order. Groups at their limit are left out of the
+   * scan, so a backlog held back by one key does not hide other work; timers only write to the
+   * database and take no slot. `more`: a group filled up while choosing, so work of other
+   * groups may lie past these candidates.
+   */
+  async function claim(room: number): Promise<{ jobs: Job[]; more: boolean }> {
+    const candidates = await sql<
+      { id: string; timer: boolean; concurrency: { limit: number; key: string }[] }[]
+    >`
+      select j.id, j.resolve is not null as timer, r.concurrency
+      from ${sql(SCHEMA)}.jobs j join ${sql(SCHEMA)}.runs r on r.id = j.run_id
+      where j.leased_at is null and j.available_at <= now()
+        and (j.resolve is not null or not (j.concurrency_keys && ${saturated()}::text[]))
+      order by j.score, j.id
+      limit ${room + CANDIDATES}`;
+    const taken = new Map<string, number>();
+    let more = false;
+    const chosen: string[] = [];
+    for (const candidate of candidates) {
+      if (chosen.length === room) break;
+      const free =
+        candidate.timer ||
+        candidate.concurrency.every(
+          ({ key, limit }) => (used.get(key) ?? 0) + (taken.get(key) ?? 0) < limit,
+        );
+      if (!free) {
+        more = true;
+        continue;
       }
-      // Timers only write to the database: concurrency limits count requests to the app.
-      const chosen = candidates.find(
-        (candidate) =>
-          candidate.timer ||
-          candidate.concurrency.every(({ key, limit }) => (used.get(key) ?? 0) < limit),
-      );
-      if (!chosen) return null;
-      const [job] = await tx<Job[]>`
-        update ${tx(SCHEMA)}.jobs j set leased_at = now()
-        from ${tx(SCHEMA)}.runs r left join ${tx(SCHEMA)}.functions f on f.id = r.function_id
-        where j.id = ${chosen.id} and r.id = j.run_id
-        returning j.id, j.run_id, j.step_id, j.attempt, j.resolve, r.function_id, r.event, r.max_attempts,
-                  r.disable_immediate, r.parent, f.step_url`;
-      if (!job) return null;
-      await tx`
-        update ${tx(SCHEMA)}.runs set status = 'running', started_at = coalesce(started_at, now())
-        where id = ${job.run_id} and status = 'queued'`;
-      return job;
-    });
+      if (!candidate.timer) {
+        for (const { key } of candidate.concurrency) taken.set(key, (taken.get(key) ?? 0) + 1);
+      }
+      chosen.push(candidate.id);
+    }
+    if (chosen.length === 0) return { jobs: [], more };
+    // The lease is the `leased_at is null` check and set in one statement, so no transaction
+    // is needed; one statement is also one snapshot: a memoized step missing from the stack
+    // makes the SDK wait forever.
+    const jobs = await sql<Job[]>`
+      with leased as (
+        update ${sql(SCHEMA)}.jobs set leased_at = now()
+        where id = any(${chosen}::bigint[]) and leased_at is null
+        returning id, run_id, step_id, attempt, resolve),
+      started as (
+        update ${sql(SCHEMA)}.runs set status = 'running', started_at = coalesce(started_at, now())
+        where id in (select run_id from leased) and status = 'queued')
+      select j.id, j.run_id, j.step_id, j.attempt, j.resolve, r.function_id, r.event, r.max_attempts,
+             r.disable_immediate, r.parent, r.concurrency, f.step_url,
+             case when j.resolve is null then r.stack end as stack,
+             case when j.resolve is null then coalesce(
+               (select json_agg(json_build_object('step_id', s.step_id, 'status', s.status, 'data', s.data, 'error', s.error))
+                from ${sql(SCHEMA)}.steps s where s.run_id = r.id and s.completed), '[]') end as steps
+      from leased j join ${sql(SCHEMA)}.runs r on r.id = j.run_id
+      left join ${sql(SCHEMA)}.functions f on f.id = r.function_id`;
+    // Started in score order.
+    const order = new Map(chosen.map((id, index) => [id, index]));
+    return {
+      jobs: [...jobs].sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0)),
+      more,
+    };
   }
 
   async function call(job: Job, signal: AbortSignal): Promise<Outcome> {
@@ -133,26 +167,15 @@ export function createDriver({ sql, backoff, pollIntervalMs, log }: DriverOption
         retryAfter: null,
       };
     }
-    // One statement, one snapshot: a memoized step missing from the stack makes the SDK wait forever.
-    const [state] = await sql<
-      {
-        stack: string[];
-        steps: { step_id: string; status: string; data: unknown; error: unknown }[];
-      }[]
-    >`
-      select r.stack, coalesce(
-        (select json_agg(json_build_object('step_id', s.step_id, 'status', s.status, 'data', s.data, 'error', s.error))
-         from ${sql(SCHEMA)}.steps s where s.run_id = r.id and s.completed), '[]') as steps
-      from ${sql(SCHEMA)}.runs r where r.id = ${job.run_id}`;
     const memo = Object.fromEntries(
-      (state?.steps ?? []).map((step) => [
+      (job.steps ?? []).map((step) => [
         step.step_id,
         step.status === "failed" ? { error: step.error } : { data: step.data },
       ]),
     );
     // A planned step another request already finished: asking the SDK for it would only time out.
     if (job.step_id && job.step_id in memo) return { kind: "redundant" };
-    const stack = (state?.stack ?? []).filter((id) => id in memo);
+    const stack = (job.stack ?? []).filter((id) => id in memo);
     const url = new URL(job.step_url);
     url.searchParams.set("stepId", job.step_id ?? "step");
     const body = {
@@ -301,9 +324,9 @@ export function createDriver({ sql, backoff, pollIntervalMs, log }: DriverOption
       case "StepPlanned":
         await tx`update ${tx(SCHEMA)}.runs set disable_immediate = true where id = ${runId}`;
         await tx`
-          insert into ${tx(SCHEMA)}.jobs (run_id, step_id)
-          select ${runId}, ${op.id}
-          where not exists (
+          insert into ${tx(SCHEMA)}.jobs (run_id, step_id, score, concurrency_keys)
+          select ${runId}, ${op.id}, ${jobOrder(tx)}
+          from ${tx(SCHEMA)}.runs r where r.id = ${runId} and not exists (
             select 1 from ${tx(SCHEMA)}.steps where run_id = ${runId} and step_id = ${op.id} and completed)
           on conflict (run_id, coalesce(step_id, '')) do nothing`;
         return false;
@@ -385,14 +408,14 @@ export function createDriver({ sql, backoff, pollIntervalMs, log }: DriverOption
 
   async function apply(job: Job, outcome: Outcome, startedAt: Date) {
     await sql.begin(async (tx) => {
-      const [run] = await tx<{ status: string }[]>`
-        select status from ${tx(SCHEMA)}.runs where id = ${job.run_id} for update`;
+      // The run's row first, as a cancel locks it, then the job's.
+      const [run] = await tx`
+        update ${tx(SCHEMA)}.runs set attempts = greatest(attempts, ${job.attempt + 1})
+        where id = ${job.run_id} and status in ('queued', 'running') returning id`;
       const [own] = await tx<{ again: boolean }[]>`
         delete from ${tx(SCHEMA)}.jobs where id = ${job.id} returning again`;
       // Cancelled while the app worked, or a newer executor took the job over: drop the answer.
-      if (!run || !own || (run.status !== "running" && run.status !== "queued")) return;
-      await tx`
-        update ${tx(SCHEMA)}.runs set attempts = greatest(attempts, ${job.attempt + 1}) where id = ${job.run_id}`;
+      if (!run || !own) return;
       const ending = {
         id: job.run_id,
         function_id: job.function_id,
@@ -451,6 +474,21 @@ export function createDriver({ sql, backoff, pollIntervalMs, log }: DriverOption
     }
   }
 
+  function hold(job: Job) {
+    if (job.resolve) return () => {};
+    for (const { key, limit } of job.concurrency) {
+      limits.set(key, limit);
+      used.set(key, (used.get(key) ?? 0) + 1);
+    }
+    return () => {
+      for (const { key } of job.concurrency) {
+        const n = (used.get(key) ?? 1) - 1;
+        if (n > 0) used.set(key, n);
+        else used.delete(key);
+      }
+    };
+  }
+
   async function pump() {
     if (stopped) return;
     if (pumping) {
@@ -460,13 +498,20 @@ export function createDriver({ sql, backoff, pollIntervalMs, log }: DriverOption
     pumping = true;
     try {
       while (!stopped && inFlight.size < MAX_IN_FLIGHT) {
-        const job = await claim();
-        if (!job || stopped) break;
-        const running = execute(job).finally(() => {
-          inFlight.delete(running);
-          void pump();
-        });
-        inFlight.add(running);
+        const room = MAX_IN_FLIGHT - inFlight.size;
+        const { jobs, more } = await claim(room);
+        if (stopped) break;
+        for (const job of jobs) {
+          const release = hold(job);
+          const running = execute(job).finally(() => {
+            release();
+            inFlight.delete(running);
+            void pump();
+          });
+          inFlight.add(running);
+        }
+        // Fewer than asked and nothing held back: every due job that could start has.
+        if (jobs.length === 0 || (jobs.length < room && !more)) break;
       }
     } catch (error) {
       if (!stopped) log(`claiming work failed: ${String(error)}`);

@@ -43,12 +43,16 @@ const seen = {
   fixablePrepared: 0,
   droppedAttempts: 0,
   perUserStarted: [] as string[],
+  fair: [] as string[],
+  backlogStarted: [] as string[],
   fixed: false,
 };
 const blocker = gate();
 const resumeGate = gate();
 const dropGate = gate();
 const perUserGate = gate();
+const fairGate = gate();
+const backlogGate = gate();
 let resumeSecondStepStarted = false;
 
 let sql: postgres.Sql;
@@ -222,7 +226,35 @@ function buildApp(baseUrl: string) {
       });
     },
   );
+  const fair = inngest.createFunction(
+    { id: "fair", concurrency: { limit: 1 }, triggers: [{ event: "test/fair" }] },
+    async ({ event, step }) => {
+      const label = event.data.label as string;
+      await step.run("one", async () => {
+        seen.fair.push(`${label}:one`);
+        if (label === "first") await fairGate.opened;
+      });
+      await step.run("two", () => {
+        seen.fair.push(`${label}:two`);
+      });
+    },
+  );
+  const backlogged = inngest.createFunction(
+    {
+      id: "backlogged",
+      concurrency: { limit: 1, key: "event.data.group" },
+      triggers: [{ event: "test/backlogged" }],
+    },
+    async ({ event, step }) => {
+      await step.run("work", async () => {
+        seen.backlogStarted.push(event.data.label as string);
+        if (event.data.label === "held") await backlogGate.opened;
+      });
+    },
+  );
   const functions = [
+    fair,
+    backlogged,
     perUser,
     dropped,
     fixable,
@@ -313,6 +345,8 @@ afterAll(async () => {
   resumeGate.open();
   dropGate.open();
   perUserGate.open();
+  fairGate.open();
+  backlogGate.open();
   await executor?.stop();
   appServer?.closeAllConnections();
   await new Promise((resolve) => appServer?.close(resolve));
@@ -520,6 +554,48 @@ describe("concurrency keys", () => {
       return runs.length === 3 && runs.every((run) => run.status === "completed");
     }, "all per-user runs");
     expect(seen.perUserStarted).toEqual(["u1-first", "u2-first", "u1-second"]);
+  });
+});
+
+describe("claim order", () => {
+  it("a run's next step goes before newer runs' first steps under a saturated limit (Inngest's order)", async () => {
+    await sendEvent({ name: "test/fair", data: { label: "first" } });
+    await waitFor(() => seen.fair.includes("first:one"), "the first run's first step");
+    await sendEvent([
+      { name: "test/fair", data: { label: "second" } },
+      { name: "test/fair", data: { label: "third" } },
+    ]);
+    fairGate.open();
+    await waitFor(async () => {
+      const runs = await runsOf("fair");
+      return runs.length === 3 && runs.every((run) => run.status === "completed");
+    }, "all fair runs");
+    expect(seen.fair).toEqual([
+      "first:one",
+      "first:two",
+      "second:one",
+      "second:two",
+      "third:one",
+      "third:two",
+    ]);
+  });
+
+  it("skips a key at its limit: another key's run starts past a longer backlog of it", async () => {
+    await sendEvent({ name: "test/backlogged", data: { group: "busy", label: "held" } });
+    await waitFor(() => seen.backlogStarted.includes("held"), "the held run to start");
+    const queued = Array.from({ length: 80 }, (_, i) => `queued-${i}`);
+    await sendEvent(
+      queued.map((label) => ({ name: "test/backlogged", data: { group: "busy", label } })),
+    );
+    await sendEvent({ name: "test/backlogged", data: { group: "free", label: "free" } });
+    await waitFor(() => seen.backlogStarted.includes("free"), "the free key's run");
+    expect(seen.backlogStarted).toEqual(["held", "free"]);
+    backlogGate.open();
+    await waitFor(async () => {
+      const runs = await runsOf("backlogged");
+      return runs.length === 82 && runs.every((run) => run.status === "completed");
+    }, "all backlogged runs");
+    expect(seen.backlogStarted).toEqual(["held", "free", ...queued]);
   });
 });
 

@@ -126,6 +126,16 @@ function matchesName(pattern: string, name: string) {
   return pattern.endsWith("*") ? name.startsWith(pattern.slice(0, -1)) : pattern === name;
 }
 
+/**
+ * A job's `score, concurrency_keys` from its run `r`. Inngest scores a due queue item by its
+ * run's start time less the priority factor (pkg/execution/queue/item.go, QueueItem.Score), so
+ * runs finish in the order they started instead of a backlog of first steps going first.
+ */
+export function jobOrder(tx: Tx) {
+  return tx`r.created_at - make_interval(secs => r.priority),
+    array(select c->>'key' from jsonb_array_elements(r.concurrency) c)`;
+}
+
 export async function enqueue(
   tx: Tx,
   job: {
@@ -139,27 +149,32 @@ export async function enqueue(
   const availableAt = new Date(Date.now() + (job.delayMs ?? 0));
   // A discovery request already in flight must run once more: it was sent before this result.
   await tx`
-    insert into ${tx(SCHEMA)}.jobs as existing (run_id, step_id, attempt, available_at, resolve)
-    values (${job.runId}, ${job.stepId}, ${job.attempt ?? 0}, ${availableAt},
-            ${job.resolve === undefined ? null : json(tx, job.resolve)})
+    insert into ${tx(SCHEMA)}.jobs as existing (run_id, step_id, attempt, available_at, resolve, score, concurrency_keys)
+    select ${job.runId}, ${job.stepId}, ${job.attempt ?? 0}, ${availableAt},
+           ${job.resolve === undefined ? null : json(tx, job.resolve)}, ${jobOrder(tx)}
+    from ${tx(SCHEMA)}.runs r where r.id = ${job.runId}
     on conflict (run_id, coalesce(step_id, '')) do update
       set again = existing.again or (existing.leased_at is not null and excluded.step_id is null)`;
 }
 
-/** Creates the runs an event triggers; returns their ids. */
+/**
+ * Creates the runs an event triggers; returns their ids. `functions`: every synced function,
+ * when the caller has read them already for a batch of events.
+ */
 export async function triggerFunctions(
   tx: Tx,
   event: EventPayload,
   log: Log,
   parent?: Parent & { function_id: string },
+  functions?: FunctionRow[],
 ) {
-  const functions = parent
+  const candidates = parent
     ? await tx<
         FunctionRow[]
       >`select id, config from ${tx(SCHEMA)}.functions where id = ${parent.function_id}`
-    : await tx<FunctionRow[]>`select id, config from ${tx(SCHEMA)}.functions`;
+    : (functions ?? (await allFunctions(tx)));
   const runIds: string[] = [];
-  for (const fn of functions) {
+  for (const fn of candidates) {
     const triggered =
       parent !== undefined ||
       fn.config.triggers.some(
@@ -173,6 +188,10 @@ export async function triggerFunctions(
     if (runId) runIds.push(runId);
   }
   return runIds;
+}
+
+function allFunctions(tx: Tx) {
+  return tx<FunctionRow[]>`select id, config from ${tx(SCHEMA)}.functions`;
 }
 
 async function createRun(tx: Tx, fn: FunctionRow, event: EventPayload, log: Log, parent?: Parent) {
@@ -209,11 +228,16 @@ async function createRun(tx: Tx, fn: FunctionRow, event: EventPayload, log: Log,
       key: `${fn.id}#${index}:${limit.key ? JSON.stringify(evaluate(limit.key, { event }, log)) : ""}`,
     }));
   const retries = Object.values(config.steps)[0]?.retries?.attempts ?? DEFAULT_RETRIES;
+  // created_at from the clock, not the transaction: the runs of one batch of events start (and
+  // are scored) in the batch's order.
   await tx`
-    insert into ${tx(SCHEMA)}.runs (id, function_id, event_id, event, status, max_attempts, priority, concurrency, parent)
-    values (${runId}, ${fn.id}, ${event.id}, ${json(tx, event)}, 'queued', ${retries + 1}, ${priority},
-            ${json(tx, concurrency)}, ${parent ? json(tx, parent) : null})`;
-  await enqueue(tx, { runId, stepId: null });
+    with r as (
+      insert into ${tx(SCHEMA)}.runs (id, function_id, event_id, event, status, max_attempts, priority, concurrency, parent, created_at)
+      values (${runId}, ${fn.id}, ${event.id}, ${json(tx, event)}, 'queued', ${retries + 1}, ${priority},
+              ${json(tx, concurrency)}, ${parent ? json(tx, parent) : null}, clock_timestamp())
+      returning id, created_at, priority, concurrency)
+    insert into ${tx(SCHEMA)}.jobs (run_id, score, concurrency_keys)
+    select r.id, ${jobOrder(tx)} from r`;
   return runId;
 }
 
@@ -223,16 +247,56 @@ export function newEvent(name: string, data: Record<string, unknown>): EventPayl
 
 /** Stores an event (deduplicated by its id for 24 h), starts runs and resumes waiting ones. */
 export async function ingestEvent(tx: Tx, event: EventPayload, log: Log): Promise<string> {
+  const [id] = await ingestEvents(tx, [event], log);
+  return id as string;
+}
+
+/**
+ * `ingestEvent` for a batch, in order, reading the synced functions and which event names runs
+ * wait for once: neither changes while events are stored (a wait is made by a step's answer).
+ */
+export async function ingestEvents(tx: Tx, events: EventPayload[], log: Log) {
+  const functions = await allFunctions(tx);
+  const names = [...new Set(events.map((event) => event.name))];
+  const awaited = new Set(
+    (
+      await tx<{ event_name: string }[]>`
+        select distinct event_name from ${tx(SCHEMA)}.waits
+        where kind = 'event' and event_name = any(${names}::text[])`
+    ).map((row) => row.event_name),
+  );
+  const ids: string[] = [];
+  for (const event of events) {
+    ids.push(await storeEvent(tx, event, log, functions, awaited.has(event.name)));
+  }
+  return ids;
+}
+
+async function storeEvent(
+  tx: Tx,
+  event: EventPayload,
+  log: Log,
+  functions: FunctionRow[],
+  awaited: boolean,
+) {
+  // Its own statement: a statement that waited for the lock would read with an older snapshot.
   await tx`select pg_advisory_xact_lock(hashtext(${`event:${event.id}`}))`;
-  await tx`delete from ${tx(SCHEMA)}.events where id = ${event.id} and received_at < now() - ${IDEMPOTENCY_WINDOW}::interval`;
-  const [seen] = await tx<{ internal_id: string }[]>`
-    select internal_id from ${tx(SCHEMA)}.events where id = ${event.id}`;
-  if (seen) return seen.internal_id;
   const internalId = randomUUID();
-  await tx`
-    insert into ${tx(SCHEMA)}.events (internal_id, id, name, payload)
-    values (${internalId}, ${event.id}, ${event.name}, ${json(tx, event)})`;
-  await triggerFunctions(tx, event, log);
+  const [stored] = await tx<{ seen: string | null }[]>`
+    with expired as (
+      delete from ${tx(SCHEMA)}.events
+      where id = ${event.id} and received_at < now() - ${IDEMPOTENCY_WINDOW}::interval),
+    seen as (
+      select internal_id from ${tx(SCHEMA)}.events
+      where id = ${event.id} and received_at >= now() - ${IDEMPOTENCY_WINDOW}::interval limit 1),
+    inserted as (
+      insert into ${tx(SCHEMA)}.events (internal_id, id, name, payload)
+      select ${internalId}, ${event.id}, ${event.name}, ${json(tx, event)}
+      where not exists (select 1 from seen))
+    select (select internal_id from seen) as seen`;
+  if (stored?.seen) return stored.seen;
+  await triggerFunctions(tx, event, log, undefined, functions);
+  if (!awaited) return internalId;
   const waits = await tx<
     { run_id: string; step_id: string; expression: string | null; run_event: EventPayload }[]
   >`
@@ -262,6 +326,7 @@ export async function remember(
 ) {
   const failed = "error" in result;
   await tx`
+    with step as (
     insert into ${tx(SCHEMA)}.steps as existing (run_id, step_id, name, op, status, data, error, attempts, started_at, ended_at, completed)
     values (${runId}, ${stepId}, ${meta.name ?? null}, ${meta.op}, ${failed ? "failed" : "completed"},
             ${failed ? null : json(tx, result.data ?? null)}, ${failed ? json(tx, result.error ?? null) : null},
@@ -269,8 +334,7 @@ export async function remember(
     on conflict (run_id, step_id) do update set
       name = coalesce(excluded.name, existing.name), op = excluded.op, status = excluded.status,
       data = excluded.data, error = excluded.error, attempts = greatest(excluded.attempts, existing.attempts),
-      ended_at = now(), completed = true`;
-  await tx`
+      ended_at = now(), completed = true)
     update ${tx(SCHEMA)}.runs set stack = array_append(stack, ${stepId})
     where id = ${runId} and not (${stepId} = any(stack))`;
 }
@@ -296,8 +360,9 @@ interface EndingRun {
 }
 
 async function clearPending(tx: Tx, runId: string) {
-  await tx`delete from ${tx(SCHEMA)}.jobs where run_id = ${runId}`;
-  await tx`delete from ${tx(SCHEMA)}.waits where run_id = ${runId}`;
+  await tx`
+    with gone as (delete from ${tx(SCHEMA)}.jobs where run_id = ${runId})
+    delete from ${tx(SCHEMA)}.waits where run_id = ${runId}`;
 }
 
 export async function completeRun(tx: Tx, run: EndingRun, output: unknown) {

@@ -73,8 +73,19 @@ create table if not exists ${SCHEMA}.jobs (
   leased_at timestamptz,
   again boolean not null default false
 );
+-- Claim order, as Inngest scores a queue item: the run's start minus its priority, so a run's
+-- next step goes before newer runs' first steps. concurrency_keys: the run's, for skipping
+-- groups at their limit without reading the run.
+alter table ${SCHEMA}.jobs add column if not exists score timestamptz;
+alter table ${SCHEMA}.jobs add column if not exists concurrency_keys text[] not null default '{}';
+update ${SCHEMA}.jobs j
+  set score = r.created_at - make_interval(secs => r.priority),
+      concurrency_keys = array(select c->>'key' from jsonb_array_elements(r.concurrency) c)
+  from ${SCHEMA}.runs r where r.id = j.run_id and j.score is null;
+alter table ${SCHEMA}.jobs alter column score set not null;
 create unique index if not exists jobs_one_per_step on ${SCHEMA}.jobs (run_id, coalesce(step_id, ''));
-create index if not exists jobs_due on ${SCHEMA}.jobs (available_at);
+drop index if exists ${SCHEMA}.jobs_due;
+create index if not exists jobs_claim on ${SCHEMA}.jobs (score, id) where leased_at is null;
 create table if not exists ${SCHEMA}.waits (
   run_id text not null references ${SCHEMA}.runs (id) on delete cascade,
   step_id text not null,

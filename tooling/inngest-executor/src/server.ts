@@ -6,7 +6,7 @@ import {
   configExpressions,
   type EventPayload,
   functionConfigSchema,
-  ingestEvent,
+  ingestEvents,
   json,
   type Log,
   retryRun,
@@ -124,20 +124,16 @@ export function createExecutorServer({ sql, log, onWork }: ServerOptions) {
     if (!key) throw new HttpError(401, "an event key is required in the path");
     const body = await readJson(request, MAX_EVENT_BODY);
     const list = Array.isArray(body) ? parse(eventListSchema, body) : [parse(eventSchema, body)];
-    const ids = await sql.begin(async (tx) => {
-      const out: string[] = [];
-      for (const event of list) {
-        const payload: EventPayload = {
-          ...event,
-          id: event.id ?? crypto.randomUUID(),
-          name: event.name,
-          data: event.data ?? {},
-          ts: event.ts ?? Date.now(),
-        };
-        out.push(await ingestEvent(tx, payload, log));
-      }
-      return out;
-    });
+    const payloads = list.map(
+      (event): EventPayload => ({
+        ...event,
+        id: event.id ?? crypto.randomUUID(),
+        name: event.name,
+        data: event.data ?? {},
+        ts: event.ts ?? Date.now(),
+      }),
+    );
+    const ids = await sql.begin((tx) => ingestEvents(tx, payloads, log));
     onWork();
     return { ids, status: 200 };
   }
