@@ -6,6 +6,7 @@ import {
   jobsFromEnv,
   mediaFromEnv,
   memoryFromEnv,
+  providersFromEnv,
   redisFromEnv,
 } from "@brisk/trpc/env";
 import { loadEnv } from "./env";
@@ -33,6 +34,7 @@ const pool = poolOptionsFromEnv(env);
 const cache =
   env.CACHE === "on" ? { memory: memoryFromEnv(env), redis: redisFromEnv(env) } : undefined;
 const jobs = { ...jobsFromEnv(env), media: mediaFromEnv(env) };
+const providers = providersFromEnv(env);
 const runtime = createRuntime({
   service: "api",
   logLevel: env.LOG_LEVEL,
@@ -47,6 +49,7 @@ const runtime = createRuntime({
   auth: authFromEnv(env),
   telemetry: { perCall, slowTraces },
   jobs,
+  providers,
 });
 const { log } = runtime;
 log.info({ pool, requestTimeoutMs: env.DB_REQUEST_TIMEOUT_MS }, "database pool configured");
@@ -61,6 +64,15 @@ log.info(
       }
     : { cache: "off" },
   "cache configured",
+);
+log.info(
+  {
+    providers: Object.fromEntries(
+      Object.entries(providers.providers).map(([name, p]) => [name, p.baseUrl]),
+    ),
+    cache: providers.cache ? { freshMs: providers.freshMs } : "off",
+  },
+  "providers configured",
 );
 
 log.info(

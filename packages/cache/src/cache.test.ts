@@ -2,7 +2,7 @@ import { startTestRedis, type TestRedis } from "@brisk/upstash-bridge/testing";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type CacheEntry, createCache } from "./cache";
+import { type CacheEntry, createCache, type Dated, datedSchema } from "./cache";
 import { buildCache } from "./index";
 import { createMemoryTier } from "./memory-tier";
 import type { CacheObserver } from "./observer";
@@ -50,7 +50,10 @@ afterAll(() => {
  * One api instance's cache: its own memory tier, the shared Redis under `prefix`, and the
  * poller that keeps its memory in step with other instances' writes within `maxStaleMs`.
  */
-async function instance(prefix: string, options: { maxStaleMs?: number; timeoutMs?: number } = {}) {
+async function instance(
+  prefix: string,
+  options: { maxStaleMs?: number; timeoutMs?: number; now?: () => number } = {},
+) {
   const seen = recorder();
   const redisTier = createRedisTier({
     url: redis.restUrl,
@@ -66,6 +69,7 @@ async function instance(prefix: string, options: { maxStaleMs?: number; timeoutM
     redis: redisTier,
     maxStaleMs: options.maxStaleMs ?? 60_000,
     observer: seen.observer,
+    now: options.now,
   });
   await cache.start();
   started.push(cache);
@@ -454,5 +458,80 @@ describe("cache", () => {
     await raw.del(generation);
     await until(() => a.redisTier.pendingInvalidations === 0);
     expect(await raw.get(generation)).toBe(1);
+  });
+});
+
+describe("getOrRefresh (stale-if-error)", () => {
+  const datedEntry = (): CacheEntry<Dated<Value>> => ({
+    key: `dated-${++sequence}`,
+    scopes: [`scope:dated-${sequence}`],
+    ttl: "reference",
+    schema: datedSchema(schema),
+  });
+  const failing = async (): Promise<Value> => {
+    throw new Error("upstream down");
+  };
+
+  it("answers fresh copies, refreshes old ones, and serves an old one with its age when the loader fails", async () => {
+    let clock = 1_000_000;
+    const now = () => clock;
+    const prefix = `t${++sequence}:`;
+    const a = await instance(prefix, { now });
+    const e = datedEntry();
+
+    const first = loader(value(1));
+    expect(await a.cache.getOrRefresh(e, first, 1_000)).toMatchObject({
+      outcome: "loaded",
+      ageMs: 0,
+    });
+    clock += 500;
+    expect(await a.cache.getOrRefresh(e, first, 1_000)).toEqual({
+      value: value(1),
+      ageMs: 500,
+      outcome: "hit",
+    });
+    expect(first.calls).toBe(1);
+
+    clock += 1_000;
+    const second = loader(value(2));
+    expect(await a.cache.getOrRefresh(e, second, 1_000)).toMatchObject({
+      value: value(2),
+      outcome: "loaded",
+    });
+    expect(second.calls).toBe(1);
+
+    clock += 5_000;
+    expect(await a.cache.getOrRefresh(e, failing, 1_000)).toEqual({
+      value: value(2),
+      ageMs: 5_000,
+      outcome: "stale",
+    });
+
+    // Another instance, nothing in its memory: the copy the first stored in Redis answers.
+    await until(async () => (await raw.exists(`${prefix}e:${e.key}`)) === 1);
+    const b = await instance(prefix, { now });
+    expect(await b.cache.getOrRefresh(e, failing, 1_000)).toMatchObject({
+      value: value(2),
+      outcome: "stale",
+    });
+    expect(b.count("redis:hit")).toBe(1);
+  });
+
+  it("throws the loader's failure when there is no copy at all", async () => {
+    const a = await instance(`t${++sequence}:`);
+    await expect(a.cache.getOrRefresh(datedEntry(), failing, 1_000)).rejects.toThrow(
+      "upstream down",
+    );
+  });
+
+  it("shares one load between concurrent refreshes of a key", async () => {
+    const cache = createCache({});
+    const load = loader(value(3));
+    const e = datedEntry();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => cache.getOrRefresh(e, load, 1_000)),
+    );
+    expect(answers.every((answer) => answer.value.n === 3)).toBe(true);
+    expect(load.calls).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import type { MemoryTier } from "./memory-tier";
 import type { CacheObserver } from "./observer";
 import type { RedisTier } from "./redis-tier";
@@ -15,6 +15,24 @@ export interface CacheEntry<T> {
   schema: z.ZodType<T>;
 }
 
+/** A value as `getOrRefresh` keeps it: with the time it was loaded, so its age is known. */
+export interface Dated<T> {
+  loadedAt: number;
+  value: T;
+}
+
+/** The schema of a `Dated` entry whose value `schema` checks. */
+export function datedSchema<T>(schema: z.ZodType<T>): z.ZodType<Dated<T>> {
+  return z.object({ loadedAt: z.number(), value: schema }) as z.ZodType<Dated<T>>;
+}
+
+/**
+ * Where a `getOrRefresh` answer came from. `hit`: fresh from a tier. `loaded`: the loader's
+ * (nothing cached, or the copy was past fresh). `stale`: the loader failed and a copy past
+ * fresh answered instead.
+ */
+export type RefreshOutcome = "hit" | "loaded" | "stale";
+
 export interface CacheDeps {
   memory?: MemoryTier | undefined;
   redis?: RedisTier | undefined;
@@ -25,6 +43,8 @@ export interface CacheDeps {
   maxStaleMs?: number | undefined;
   observer?: CacheObserver | undefined;
   random?: () => number;
+  /** Wall-clock milliseconds, for the age of `getOrRefresh` entries (tests move it). */
+  now?: () => number;
 }
 
 interface Flight {
@@ -56,7 +76,9 @@ function sameGenerations(recorded: unknown, current: number[]) {
 export function createCache(deps: CacheDeps) {
   const { memory, redis, observer } = deps;
   const random = deps.random ?? Math.random;
+  const now = deps.now ?? Date.now;
   const inFlight = new Map<string, Flight>();
+  const refreshing = new Map<string, Promise<unknown>>();
   /**
    * The JSON of each value tier 1 holds, so a hit served over HTTP is written as these bytes
    * instead of being serialized again on every read. Keyed by the value itself: a procedure
@@ -158,6 +180,61 @@ export function createCache(deps: CacheDeps) {
     return value;
   }
 
+  /**
+   * The newest copy either tier holds, without loading, and the generations a new copy is
+   * stored under. Redis is asked only when tier 1 has no fresh copy: another instance may
+   * have refreshed it there.
+   */
+  async function peek<T>(entry: CacheEntry<Dated<T>>, freshMs: number) {
+    let value: Dated<T> | undefined;
+    if (memory && (!sync || sync.fresh())) {
+      value = memory.get(entry.key) as Dated<T> | undefined;
+      observer?.lookup("memory", entry.ttl, value !== undefined);
+      if (value && now() - value.loadedAt < freshMs) return { value, generations: undefined };
+    }
+    const shared = redis && !redis.isPending(entry.scopes) ? redis : undefined;
+    if (!shared) return { value, generations: undefined };
+    try {
+      const found = await shared.lookup(entry.key, entry.scopes);
+      const stored =
+        found.raw === null ? undefined : fromRedis(entry, found.raw, found.generations);
+      observer?.lookup("redis", entry.ttl, stored !== undefined);
+      if (stored && (!value || stored.loadedAt > value.loadedAt)) {
+        value = stored;
+        keep(entry, stored, JSON.stringify(stored));
+      }
+      return { value, generations: found.generations };
+    } catch {
+      // Redis down: what tier 1 has, and nothing shared is stored this time.
+      return { value, generations: undefined };
+    }
+  }
+
+  /** Loads and keeps a new copy in both tiers; concurrent refreshes of one key share a load. */
+  function refresh<T>(entry: CacheEntry<Dated<T>>, load: () => Promise<T>, generations?: number[]) {
+    const running = refreshing.get(entry.key);
+    if (running) return running as Promise<Dated<T>>;
+    const started = performance.now();
+    const promise = load()
+      .then((value) => {
+        observer?.loaded(entry.ttl, (performance.now() - started) / 1000);
+        const dated = { loadedAt: now(), value };
+        const json = JSON.stringify(dated);
+        keep(entry, dated, json);
+        if (redis && generations) {
+          redis.store(
+            entry.key,
+            envelope(generations, json),
+            jitteredTtlSeconds(entry.ttl, random),
+          );
+        }
+        return dated;
+      })
+      .finally(() => refreshing.delete(entry.key));
+    refreshing.set(entry.key, promise);
+    return promise;
+  }
+
   function run<T>(entry: CacheEntry<NonNullable<T>>, load: () => Promise<T>) {
     const flight: Flight = { promise: Promise.resolve(), scopes: entry.scopes, stale: false };
     flight.promise = fill(entry, load, flight).finally(() => {
@@ -187,6 +264,34 @@ export function createCache(deps: CacheDeps) {
       const running = inFlight.get(entry.key);
       if (running) return running.promise as Promise<T>;
       return run(entry, load);
+    },
+
+    /**
+     * Stale-if-error: the cached value while it is younger than `freshMs`; past that the
+     * loader's, kept in both tiers. When the loader fails, the old copy answers (as old as the
+     * entry's TTL class lets a copy live) with its age; with no copy, the failure is thrown.
+     */
+    async getOrRefresh<T>(
+      entry: CacheEntry<Dated<T>>,
+      load: () => Promise<T>,
+      freshMs: number,
+    ): Promise<{ value: T; ageMs: number; outcome: RefreshOutcome }> {
+      const cached = await peek(entry, freshMs);
+      if (cached.value && now() - cached.value.loadedAt < freshMs) {
+        return { value: cached.value.value, ageMs: now() - cached.value.loadedAt, outcome: "hit" };
+      }
+      try {
+        const loaded = await refresh(entry, load, cached.generations);
+        // Just fetched: no age, whatever the clock moved while the answer came back.
+        return { value: loaded.value, ageMs: 0, outcome: "loaded" };
+      } catch (error) {
+        if (!cached.value) throw error;
+        return {
+          value: cached.value.value,
+          ageMs: now() - cached.value.loadedAt,
+          outcome: "stale",
+        };
+      }
     },
 
     /** What the value serializes to, when it is one tier 1 holds; undefined otherwise. */

@@ -44,7 +44,7 @@ export function buildCache(settings: CacheSettings) {
   return createCache({ memory, redis, maxStaleMs: memorySettings?.maxStaleMs, observer });
 }
 
-export type { Cache, CacheEntry, CacheStats } from "./cache";
-export { createCache } from "./cache";
+export type { Cache, CacheEntry, CacheStats, Dated, RefreshOutcome } from "./cache";
+export { createCache, datedSchema } from "./cache";
 export type { CacheObserver, CacheTier, RedisOutcome } from "./observer";
 export { TTL_SECONDS, type TtlClass } from "./ttl";

@@ -7,6 +7,7 @@ import { type AuthSettings, type Caller, resolveCaller } from "./auth/identity";
 import type { JobProgressFeed } from "./job-progress";
 import { createLoaders, type Loaders } from "./loaders";
 import { type Logger, type RequestLog, requestLog } from "./logger";
+import type { ProviderAccess } from "./provider-access";
 import type { RequestInfo } from "./request";
 import type { Metrics } from "./telemetry/metrics";
 import type { OpsSeries } from "./telemetry/ops-series";
@@ -56,6 +57,8 @@ export interface Context {
   progress: JobProgressFeed;
   /** Where a browser fetches a stored media object (storage's `url(key)`). */
   mediaUrl: (key: string) => string;
+  /** The external providers' clients; absent in a process that calls none (the dashboard's). */
+  providers?: ProviderAccess | undefined;
 }
 
 /** The process-wide parts of every context; only the runtime builds one. */
@@ -92,6 +95,7 @@ export function createContextFactory(deps: ContextDeps) {
       runs: deps.runs,
       progress: deps.progress,
       mediaUrl: deps.mediaUrl,
+      providers: deps.providers,
     };
     return context;
   };

@@ -5,7 +5,9 @@ import type {
   JobsSettings,
   RunsConsoleSettings,
 } from "@brisk/jobs";
+import { PROVIDER_NAMES, type ProvidersSettings } from "@brisk/providers";
 import { z } from "zod";
+import type { ProvidersConfig } from "./provider-access";
 
 /**
  * Environment fragments both hosts read: each app's env module composes the ones it needs
@@ -223,6 +225,82 @@ export function runsFromEnv(env: z.infer<typeof runsEnv>): RunsConsoleSettings {
   return !env.INNGEST_DEV && env.INNGEST_SIGNING_KEY
     ? { mode: "cloud", baseUrl: env.INNGEST_BASE_URL }
     : { mode: "dev", url: env.INNGEST_DEV ?? LOCAL_EXECUTOR_URL };
+}
+
+/** Where `pnpm dev` runs the provider simulator (tooling/provider-simulator). */
+export const LOCAL_PROVIDERS_URL = "http://127.0.0.1:8290";
+
+const timeoutMs = z.coerce.number().int().min(100).max(60_000).default(10_000);
+
+/**
+ * The five external providers `reports.snapshot` reads (packages/providers). Each has a base
+ * URL, an API key and a timeout: the whole call's budget, retries included. The defaults are
+ * the simulator `pnpm dev` starts, with its keys.
+ */
+export const providersEnv = z.object({
+  PROVIDER_PAGEVIEWS_URL: z
+    .url({ protocol: /^https?$/ })
+    .default(`${LOCAL_PROVIDERS_URL}/pageviews`),
+  PROVIDER_PAGEVIEWS_KEY: z.string().min(1).max(500).default("sim-pageviews-key"),
+  PROVIDER_PAGEVIEWS_TIMEOUT_MS: timeoutMs,
+  PROVIDER_SOCIAL_URL: z.url({ protocol: /^https?$/ }).default(`${LOCAL_PROVIDERS_URL}/social`),
+  PROVIDER_SOCIAL_KEY: z.string().min(1).max(500).default("sim-social-key"),
+  PROVIDER_SOCIAL_TIMEOUT_MS: timeoutMs,
+  PROVIDER_SEARCH_URL: z.url({ protocol: /^https?$/ }).default(`${LOCAL_PROVIDERS_URL}/search`),
+  PROVIDER_SEARCH_KEY: z.string().min(1).max(500).default("sim-search-key"),
+  PROVIDER_SEARCH_TIMEOUT_MS: timeoutMs,
+  PROVIDER_NEWSLETTER_URL: z
+    .url({ protocol: /^https?$/ })
+    .default(`${LOCAL_PROVIDERS_URL}/newsletter`),
+  PROVIDER_NEWSLETTER_KEY: z.string().min(1).max(500).default("sim-newsletter-key"),
+  PROVIDER_NEWSLETTER_TIMEOUT_MS: timeoutMs,
+  PROVIDER_REVENUE_URL: z.url({ protocol: /^https?$/ }).default(`${LOCAL_PROVIDERS_URL}/revenue`),
+  PROVIDER_REVENUE_KEY: z.string().min(1).max(500).default("sim-revenue-key"),
+  PROVIDER_REVENUE_TIMEOUT_MS: timeoutMs,
+  // Sockets per provider and calls at once (the bulkhead); as many more may wait for one.
+  PROVIDERS_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
+  // Consecutive failed calls (after their retries) that open a provider's breaker, and how
+  // long it then refuses calls before one probe.
+  PROVIDERS_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
+  PROVIDERS_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  // Retries of a failed attempt (connection errors, 5xx, 429) and their backoff's first step.
+  PROVIDERS_MAX_RETRIES: z.coerce.number().int().min(0).max(3).default(3),
+  PROVIDERS_RETRY_BASE_MS: z.coerce.number().int().min(1).max(10_000).default(100),
+  // `off` exists to measure the uncached path (W3 cold).
+  PROVIDERS_CACHE: z.enum(["on", "off"]).default("on"),
+  // How long a cached answer is fresh. Past it the provider is called again; if that fails,
+  // the cached answer is served (stale, with its age) while the cache keeps it (24 h).
+  PROVIDERS_FRESH_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(3_600_000),
+});
+
+/** The runtime's provider settings from `providersEnv`. */
+export function providersFromEnv(env: z.infer<typeof providersEnv>): ProvidersConfig {
+  const one = (name: string) => {
+    const key = `PROVIDER_${name.toUpperCase()}` as "PROVIDER_PAGEVIEWS";
+    return {
+      baseUrl: env[`${key}_URL`],
+      apiKey: env[`${key}_KEY`],
+      timeoutMs: env[`${key}_TIMEOUT_MS`],
+    };
+  };
+  return {
+    providers: Object.fromEntries(
+      PROVIDER_NAMES.map((name) => [name, one(name)]),
+    ) as ProvidersSettings["providers"],
+    concurrency: env.PROVIDERS_CONCURRENCY,
+    breaker: {
+      failureThreshold: env.PROVIDERS_BREAKER_FAILURES,
+      cooldownMs: env.PROVIDERS_BREAKER_COOLDOWN_MS,
+    },
+    retry: {
+      maxRetries: env.PROVIDERS_MAX_RETRIES,
+      baseMs: env.PROVIDERS_RETRY_BASE_MS,
+      // A backoff step never waits longer than this; Retry-After may ask for more.
+      maxMs: 2_000,
+    },
+    cache: env.PROVIDERS_CACHE === "on",
+    freshMs: env.PROVIDERS_FRESH_MS,
+  };
 }
 
 export function otelEnv(serviceName: string) {

@@ -20,35 +20,47 @@ function summarise(error: z.ZodError): string {
     .join("; ");
 }
 
-const t = initTRPC.context<Context>().create({
-  isDev: false,
-  // Subscriptions (job progress) stream as server-sent events. A comment every 15 s keeps
-  // proxies from closing a quiet stream; a client that hears nothing for 30 s reconnects,
-  // resuming from its last event id.
-  sse: {
-    ping: { enabled: true, intervalMs: 15_000 },
-    client: { reconnectAfterInactivityMs: 30_000 },
-  },
-  errorFormatter({ shape, error, ctx }) {
-    const zodError = error.cause instanceof z.ZodError ? z.flattenError(error.cause) : null;
-    const expose = ctx?.exposeErrors ?? false;
-    const hidden = error.code === "INTERNAL_SERVER_ERROR" && !expose;
-    let message = shape.message;
-    if (hidden) message = "Internal server error";
-    else if (error.cause instanceof z.ZodError)
-      message = `Invalid input: ${summarise(error.cause)}`;
-    return {
-      ...shape,
-      message,
-      data: {
-        ...shape.data,
-        zodError,
-        requestId: ctx?.request.id ?? null,
-        ...(expose ? { stack: error.stack } : {}),
-      },
-    };
-  },
-});
+/** What a procedure says of itself to the layer around every call. */
+export interface ProcedureMeta {
+  /**
+   * `providers`: the call waits on external providers, so its deadline is their slowest
+   * timeout (with room to answer) when that is longer than the request timeout.
+   */
+  budget?: "providers";
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    isDev: false,
+    // Subscriptions (job progress) stream as server-sent events. A comment every 15 s keeps
+    // proxies from closing a quiet stream; a client that hears nothing for 30 s reconnects,
+    // resuming from its last event id.
+    sse: {
+      ping: { enabled: true, intervalMs: 15_000 },
+      client: { reconnectAfterInactivityMs: 30_000 },
+    },
+    errorFormatter({ shape, error, ctx }) {
+      const zodError = error.cause instanceof z.ZodError ? z.flattenError(error.cause) : null;
+      const expose = ctx?.exposeErrors ?? false;
+      const hidden = error.code === "INTERNAL_SERVER_ERROR" && !expose;
+      let message = shape.message;
+      if (hidden) message = "Internal server error";
+      else if (error.cause instanceof z.ZodError)
+        message = `Invalid input: ${summarise(error.cause)}`;
+      return {
+        ...shape,
+        message,
+        data: {
+          ...shape.data,
+          zodError,
+          requestId: ctx?.request.id ?? null,
+          ...(expose ? { stack: error.stack } : {}),
+        },
+      };
+    },
+  });
 
 /**
  * One layer around every call (tRPC copies a call's options at each middleware, so one does
@@ -61,7 +73,7 @@ const t = initTRPC.context<Context>().create({
  *   committing, whose real outcome is awaited instead. A database that cannot serve (down,
  *   restarting, out of connections) is a 503 too, never a 500.
  */
-const withCall = t.middleware(async ({ ctx, path, type, next }) => {
+const withCall = t.middleware(async ({ ctx, path, type, next, meta }) => {
   // Under an unrecorded request (most, at production sampling) the call is not recorded
   // either: no span at all rather than one that records nothing.
   const parent = trace.getSpan(context.active());
@@ -78,7 +90,11 @@ const withCall = t.middleware(async ({ ctx, path, type, next }) => {
           },
         });
   const finished = ctx.metrics?.procedureStarted(path, type);
-  const deadline = new Deadline(ctx.requestTimeoutMs);
+  const deadline = new Deadline(
+    meta?.budget === "providers" && ctx.providers
+      ? Math.max(ctx.requestTimeoutMs, ctx.providers.budgetMs)
+      : ctx.requestTimeoutMs,
+  );
   const kind = type === "mutation" ? "mutation" : "query";
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<"expired">((resolve) => {

@@ -5,6 +5,7 @@ import { jobsRouter } from "./routers/jobs";
 import { mailboxRouter } from "./routers/mailbox";
 import { opsRouter } from "./routers/ops";
 import { postsRouter } from "./routers/posts";
+import { reportsRouter } from "./routers/reports";
 import { tagsRouter } from "./routers/tags";
 import { usersRouter } from "./routers/users";
 
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   mailbox: mailboxRouter,
   jobs: jobsRouter,
   tags: tagsRouter,
+  reports: reportsRouter,
 });
 
 export type AppRouter = typeof appRouter;

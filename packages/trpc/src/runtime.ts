@@ -9,6 +9,7 @@ import {
   mediaUrls,
   type RunsConsoleSettings,
 } from "@brisk/jobs";
+import { createProviders } from "@brisk/providers";
 import type { DestinationStream } from "pino";
 import {
   AFTER_RESPONSE_DEFAULTS,
@@ -23,6 +24,7 @@ import { createContextFactory, type OpsSources } from "./context";
 import { LOCAL_EXECUTOR_URL } from "./env";
 import { createJobProgressFeed } from "./job-progress";
 import { createLogger } from "./logger";
+import type { ProviderAccess, ProvidersConfig } from "./provider-access";
 import { internalRequest, type RequestInfo } from "./request";
 import { createCaller } from "./router";
 import { createMetrics, type Metrics } from "./telemetry/metrics";
@@ -89,7 +91,12 @@ export interface RuntimeConfig {
    * server); with `jobs`, their storage's setting is used. Links are relative when absent.
    */
   mediaPublicUrl?: string | undefined;
+  /** The external providers `reports.snapshot` reads (apps/api); absent: none are called. */
+  providers?: ProvidersConfig | undefined;
 }
+
+// Past the slowest provider's timeout: the call's own query, the report's backstop, the answer.
+const PROVIDER_CALL_ROOM_MS = 1_000;
 
 /**
  * Everything a process that serves procedures runs on, built from its config in one place:
@@ -109,7 +116,20 @@ export function createRuntime(config: RuntimeConfig) {
         afterResponseLoad: () => afterResponse.load(),
         outboxBacklog: config.jobs ? () => jobs!.relay.backlog() : undefined,
         progressSubscribers: () => progress.subscribers,
+        providerBreakers: config.providers ? () => providers!.clients.breakerStates() : undefined,
       })
+    : undefined;
+  // One keep-alive pool per provider, kept for the process's life.
+  const providers: ProviderAccess | undefined = config.providers
+    ? {
+        clients: createProviders(config.providers, metrics?.providers),
+        cached: config.providers.cache,
+        freshMs: config.providers.freshMs,
+        budgetMs:
+          Math.max(...Object.values(config.providers.providers).map((p) => p.timeoutMs)) +
+          PROVIDER_CALL_ROOM_MS,
+        observer: metrics?.providers,
+      }
     : undefined;
   const afterResponse = createAfterResponse(
     { ...AFTER_RESPONSE_DEFAULTS, ...config.afterResponse },
@@ -190,6 +210,7 @@ export function createRuntime(config: RuntimeConfig) {
     runs,
     progress,
     mediaUrl: jobs?.media.storage.url ?? mediaUrls(config.mediaPublicUrl),
+    providers,
   });
 
   return {
@@ -200,6 +221,7 @@ export function createRuntime(config: RuntimeConfig) {
     afterResponse,
     jobs,
     progress,
+    providers,
     createContext,
     /** JSON of a procedure's answer: the bytes tier 1 keeps for it, or a fresh serialization. */
     serialize: (data: unknown) => cache.serialized(data) ?? JSON.stringify(data),
@@ -228,6 +250,7 @@ export function createRuntime(config: RuntimeConfig) {
       // The relay's batch in hand is marked before the pool goes.
       await jobs?.close();
       await progress.close();
+      await providers?.clients.close();
       await Promise.all([db.close(), hasher.close()]);
     },
   };

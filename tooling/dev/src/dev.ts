@@ -123,6 +123,16 @@ run(
   { DATABASE_URL: databaseUrl, INNGEST_EXECUTOR_PORT: String(env.EXECUTOR_PORT) },
   ["--sync", `${apiUrl}/api/inngest`],
 );
+// The external providers reports read: the simulator, answering as they would (latency,
+// realistic figures), with faults to inject through its control endpoint.
+const providersUrl = `http://127.0.0.1:${env.PROVIDERS_PORT}`;
+run("providers", "@brisk/provider-simulator", {}, ["--port", String(env.PROVIDERS_PORT)]);
+const providerUrls = Object.fromEntries(
+  ["pageviews", "social", "search", "newsletter", "revenue"].map((name) => [
+    `PROVIDER_${name.toUpperCase()}_URL`,
+    `${providersUrl}/${name}`,
+  ]),
+);
 const shared = {
   DATABASE_URL: databaseUrl,
   NODE_ENV: "development",
@@ -138,6 +148,7 @@ run("api", "@brisk/api", {
   PORT: String(env.API_PORT),
   MIGRATE_ON_START: "false",
   INNGEST_DEV: executorUrl,
+  ...providerUrls,
 });
 run("web", "@brisk/web", {
   ...shared,
@@ -147,15 +158,19 @@ run("web", "@brisk/web", {
   INNGEST_DEV: executorUrl,
 });
 
-const [apiUp, webUp, executorUp] = await Promise.all([
+const [apiUp, webUp, executorUp, providersUp] = await Promise.all([
   waitFor(`${apiUrl}/readyz`, 60_000),
   waitFor(`http://127.0.0.1:${env.WEB_PORT}/api/health`, 90_000),
   waitFor(`${executorUrl}/health`, 60_000),
+  waitFor(`${providersUrl}/health`, 60_000),
 ]);
 say(`api  ${apiUp ? "ready" : "NOT ready"}  ${apiUrl}/trpc  (health ${apiUrl}/readyz)`);
 say(`web  ${webUp ? "ready" : "NOT ready"}  http://localhost:${env.WEB_PORT}`);
 say(
   `jobs ${executorUp ? "ready" : "NOT ready"}  ${executorUrl} (local Inngest executor; runs at /v1/runs)`,
+);
+say(
+  `providers ${providersUp ? "ready" : "NOT ready"}  ${providersUrl} (simulator; faults: PUT ${providersUrl}/_control/faults)`,
 );
 say(
   env.UPSTASH_REDIS_REST_URL

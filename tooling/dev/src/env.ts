@@ -10,6 +10,8 @@ const schema = z.object({
   WEB_PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   // The local Inngest executor; Inngest's dev server port, so INNGEST_DEV reads as usual.
   EXECUTOR_PORT: z.coerce.number().int().min(1).max(65_535).default(8288),
+  // The provider simulator (tooling/provider-simulator): the five external providers' stand-in.
+  PROVIDERS_PORT: z.coerce.number().int().min(1).max(65_535).default(8290),
   BRISK_DATA_DIR: z.string().default(path.join(root, ".data")),
   // Passed through to the api and the dashboard, which validate them; read here to say so.
   UPSTASH_REDIS_REST_URL: z.url().optional(),

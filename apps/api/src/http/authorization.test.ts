@@ -219,6 +219,9 @@ const MATRIX: Record<string, Row> = {
     },
   },
   "tags.list": { expect: everyone(200) },
+  // An author's numbers and their providers': the author's own and admins'. No providers are
+  // configured here, so each part answers failed at once; their paths have their own tests.
+  "reports.snapshot": { input: () => ({ authorId: MEMBER }), expect: OWNER_OR_ADMIN },
   "tags.create": {
     input: () => ({ name: "Matrix", slug: `matrix-${++unique}`, colour: "#123456" }),
     expect: ADMINS_ONLY,

@@ -67,6 +67,7 @@ const SAMPLES: Record<string, unknown> = {
   "jobs.retry": { id: "0d4b7a52-3c1e-4f5a-9b8e-2f6c1d0a9e71" },
   "jobs.cancel": { id: "0d4b7a52-3c1e-4f5a-9b8e-2f6c1d0a9e71" },
   "jobs.progress": { runId: "0d4b7a52-3c1e-4f5a-9b8e-2f6c1d0a9e71", lastEventId: "12" },
+  "reports.snapshot": { authorId: 2, from: "2026-01-01", to: "2026-01-31" },
   "tags.list": undefined,
   "tags.create": { name: "Fuzz", slug: "fuzz", colour: "#abcdef" },
   "tags.update": { id: 2, name: "Node.js", slug: "node-js", colour: "#16a34a" },

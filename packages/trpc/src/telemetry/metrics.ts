@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
-import type { CacheObserver, CacheStats } from "@brisk/cache";
+import type { CacheObserver, CacheStats, RefreshOutcome } from "@brisk/cache";
+import type { ProviderObserver } from "@brisk/providers";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { AfterResponseObserver } from "../after-response";
 import { type AuthObserver, SIGN_IN_OUTCOMES } from "../auth/identity";
@@ -34,6 +35,8 @@ export function createMetrics(options: {
   outboxBacklog?: () => Promise<{ unsent: number; oldestAgeS: number }>;
   /** Live progress streams (`jobs.progress`) open in this process. */
   progressSubscribers?: () => number;
+  /** Each external provider's breaker now. */
+  providerBreakers?: () => Record<string, (typeof BREAKER_STATES)[number]>;
   /** Milliseconds, for timing calls (tests pass a clock they move). */
   now?: () => number;
 }) {
@@ -352,6 +355,58 @@ export function createMetrics(options: {
     registers: [registry],
   });
 
+  const providerCalls = new Counter({
+    name: "brisk_provider_calls_total",
+    help: "Calls to external providers by provider and outcome: ok, failed, timed-out, refused (breaker open or bulkhead full: no request sent).",
+    labelNames: ["provider", "outcome"] as const,
+    registers: [registry],
+  });
+  const providerDuration = new Histogram({
+    name: "brisk_provider_call_duration_seconds",
+    help: "Time one provider call took, its retries and backoff included, by provider.",
+    labelNames: ["provider"] as const,
+    // From a fast provider (50 ms) to the default timeout (10 s).
+    buckets: [0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5, 10],
+    registers: [registry],
+  });
+  const providerRetries = new Counter({
+    name: "brisk_provider_retries_total",
+    help: "Attempts made again after a failure worth retrying (connection error, 5xx, 429), by provider.",
+    labelNames: ["provider"] as const,
+    registers: [registry],
+  });
+  const providerAnswers = new Counter({
+    name: "brisk_provider_answers_total",
+    help: "Provider answers a report used, by where they came from: hit (cached, fresh), loaded (called), stale (the call failed; an older cached answer served), failed (nothing to serve).",
+    labelNames: ["provider", "source"] as const,
+    registers: [registry],
+  });
+  const providerBreakers = options.providerBreakers;
+  if (providerBreakers) {
+    new Gauge({
+      name: "brisk_provider_breaker_state",
+      help: "Each provider's circuit breaker: 1 on its current state (closed, half-open, open).",
+      labelNames: ["provider", "state"] as const,
+      registers: [registry],
+      collect() {
+        for (const [provider, current] of Object.entries(providerBreakers())) {
+          for (const state of BREAKER_STATES)
+            this.set({ provider, state }, state === current ? 1 : 0);
+        }
+      },
+    });
+  }
+  const providers: ProviderObserver & {
+    answered(provider: string, source: RefreshOutcome | "failed"): void;
+  } = {
+    called(provider, outcome, seconds) {
+      providerCalls.inc({ provider, outcome });
+      if (outcome !== "refused") providerDuration.observe({ provider }, seconds);
+    },
+    retried: (provider) => providerRetries.inc({ provider }),
+    answered: (provider, source) => providerAnswers.inc({ provider, source }),
+  };
+
   interface ProcedureSeries {
     duration: { observe(seconds: number): void };
     inFlight: { inc(): void; dec(): void };
@@ -381,6 +436,7 @@ export function createMetrics(options: {
     jobRuns,
     jobStepDuration,
     jobQueueWait,
+    providers,
     /** Starts timing one procedure call; the returned function records its outcome. */
     procedureStarted(procedure: string, type: string) {
       const series = seriesOf(procedure, type);
