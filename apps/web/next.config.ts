@@ -5,6 +5,7 @@ const nextConfig: NextConfig = {
   transpilePackages: [
     "@brisk/api-contract",
     "@brisk/cache",
+    "@brisk/charts",
     "@brisk/db",
     "@brisk/jobs",
     "@brisk/resilience",

@@ -27,7 +27,7 @@ const timestamps = {
 export const userRole = pgEnum("user_role", ["member", "admin"]);
 export const postStatus = pgEnum("post_status", ["draft", "published"]);
 export const mediaStatus = pgEnum("media_status", ["uploaded", "processing", "ready", "failed"]);
-export const reportScope = pgEnum("report_scope", ["author", "workspace"]);
+export const reportScope = pgEnum("report_scope", ["author", "workspace", "bulk"]);
 export const reportStatus = pgEnum("report_status", ["queued", "running", "done", "failed"]);
 export const emailStatus = pgEnum("email_status", ["queued", "sent", "failed"]);
 
@@ -194,7 +194,7 @@ export const reports = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     scope: reportScope("scope").notNull(),
-    // Null when scope is "workspace".
+    // Null when scope is "workspace" (every author's totals) or "bulk" (a section per author).
     authorId: integer("author_id").references(() => users.id, { onDelete: "cascade" }),
     fromDate: date("from_date", { mode: "string" }).notNull(),
     toDate: date("to_date", { mode: "string" }).notNull(),

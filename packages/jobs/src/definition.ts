@@ -1,9 +1,16 @@
 import type { Database } from "@brisk/db";
+import type { Providers } from "@brisk/providers";
 import type { EventType } from "inngest";
 import type { z } from "zod";
 import type { JobsLogger } from "./client";
 import type { EmailTransport } from "./email/transport";
+import type { Aggregator } from "./reports/aggregate-pool";
 import type { MediaStorage } from "./storage";
+
+interface Concurrency {
+  limit: number;
+  key?: string;
+}
 
 /** What every job's handler may use; `createJobs` passes it in. */
 export interface JobDeps {
@@ -12,8 +19,12 @@ export interface JobDeps {
   log: JobsLogger;
   /** The dashboard's base URL, for links in emails (`https://brisk.example`, no slash). */
   dashboardUrl: string;
-  /** Uploaded media and their thumbnails. */
+  /** Uploaded media and their thumbnails, and reports' PDFs. */
   storage: MediaStorage;
+  /** The external providers reports read; absent where none are configured. */
+  providers?: Providers | undefined;
+  /** Runs CPU-heavy aggregation on worker threads, off the event loop. */
+  aggregator: Aggregator;
 }
 
 /**
@@ -46,8 +57,11 @@ export interface JobDefinition<
    * a run goes ahead of (positive) or behind (negative) work queued before it.
    */
   priority?: { run: string };
-  /** Steps in flight at once for the function, or per value of `key` (`event.data.userId`). */
-  concurrency?: { limit: number; key?: string };
+  /**
+   * Steps in flight at once for the function, or per value of `key` (`event.data.userId`); two
+   * of them (Inngest allows two) to cap the function and each key.
+   */
+  concurrency?: Concurrency | [Concurrency, Concurrency];
   /**
    * Live progress ("3 of 5 steps"): `steps` is how many `io.step` calls a run makes when it
    * goes all the way; `owner` is the user who may watch it besides admins (null: admins only);
@@ -71,5 +85,7 @@ export interface JobDefinition<
   onFailure?(input: {
     data: z.infer<NonNullable<TEvent["schema"]>>;
     deps: JobDeps;
+    /** The last attempt's error message. */
+    error: string;
   }): Promise<unknown>;
 }

@@ -28,6 +28,18 @@ export const events = {
   mediaUploaded: eventType("media/uploaded", {
     schema: z.object({ mediaId: z.number().int().positive() }),
   }),
+  reportRequested: eventType("report/requested", {
+    schema: z.object({
+      reportId: z.number().int().positive(),
+      /** `bulk` runs go behind everyone's own reports (priority) and share one lane. */
+      scope: z.enum(["author", "workspace", "bulk"]),
+      /**
+       * Keys the report job's concurrency: `bulk` for every bulk run, so together they hold at
+       * most their lane's share of the workers; `report:<id>` for each other report.
+       */
+      lane: z.string().regex(/^(bulk|report:[1-9]\d{0,9})$/),
+    }),
+  }),
 };
 
 export type BriskEvent = {

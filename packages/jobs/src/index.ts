@@ -1,5 +1,6 @@
 export { APP_ID, createInngestClient, type InngestSettings, type JobsLogger } from "./client";
 export type { JobDefinition, JobDeps, JobIo } from "./definition";
+export { GENERATE_REPORT } from "./definitions/generate-report";
 export { MAKE_COVER_THUMBNAILS } from "./definitions/make-cover-thumbnails";
 export { THUMBNAIL_WIDTHS } from "./definitions/make-cover-thumbnails.handler";
 export { SEND_INVITATION_EMAIL } from "./definitions/send-invitation-email";
@@ -22,6 +23,14 @@ export {
   recordEvent,
   startOutboxRelay,
 } from "./outbox";
+export type { Aggregated, OurNumbers } from "./reports/aggregate";
+export {
+  describeFigures,
+  formatCount,
+  PROVIDER_LABELS,
+  type ProviderOutcome,
+  type ReportResult,
+} from "./reports/result";
 export {
   createRunsConsole,
   INNGEST_CLOUD_CONSOLE,

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { Database } from "@brisk/db";
+import type { Providers } from "@brisk/providers";
 import { serve } from "inngest/node";
 import {
   createInngestClient,
@@ -8,6 +9,7 @@ import {
   type JobsLogger,
 } from "./client";
 import type { JobDefinition, JobDeps } from "./definition";
+import { GENERATE_REPORT } from "./definitions/generate-report";
 import { MAKE_COVER_THUMBNAILS } from "./definitions/make-cover-thumbnails";
 import { SEND_INVITATION_EMAIL } from "./definitions/send-invitation-email";
 import { SEND_WELCOME_EMAIL } from "./definitions/send-welcome-email";
@@ -15,6 +17,7 @@ import { createEmailTransport, type EmailSettings } from "./email/transport";
 import { acceptUpload, UPLOAD_DEFAULTS, type UploadLimits } from "./media/upload";
 import { type OutboxEvent, type RelaySettings, startOutboxRelay } from "./outbox";
 import { runProgress } from "./progress";
+import { createAggregator } from "./reports/aggregate-pool";
 import { createStorage, type StorageSettings } from "./storage";
 import { inStepSpan, startRunSpan } from "./tracing";
 
@@ -23,6 +26,7 @@ export const JOB_DEFINITIONS = [
   SEND_WELCOME_EMAIL,
   SEND_INVITATION_EMAIL,
   MAKE_COVER_THUMBNAILS,
+  GENERATE_REPORT,
 ] as const;
 
 export interface JobsSettings {
@@ -105,7 +109,7 @@ function toInngestFunction(
         meters.runs?.inc({ function: definition.id, outcome: "failed" });
         const report = runProgress(definition, deps, event.data.run_id, event.data.event.data);
         await report("failed", 0, error.message);
-        await definition.onFailure?.({ data: event.data.event.data, deps });
+        await definition.onFailure?.({ data: event.data.event.data, deps, error: error.message });
       },
     },
     async ({ event, step, runId, attempt }) => {
@@ -183,14 +187,24 @@ export function createJobs(deps: {
   queueWait?: JobQueueTimer | undefined;
   /** The dashboard's base URL, for links in emails. */
   dashboardUrl: string;
+  /** The process's provider clients (their pools and breakers), for reports; absent: none. */
+  providers?: Providers | undefined;
+  /** Threads for report aggregation (off the event loop). */
+  aggregationThreads?: number | undefined;
 }) {
-  const { db, log, settings, dashboardUrl } = deps;
+  const { db, log, settings, dashboardUrl, providers } = deps;
   const client = createInngestClient(settings.inngest, log);
   const email = createEmailTransport(db, settings.email);
   const storage = createStorage(settings.media?.storage ?? { dir: ".data/media" });
   const limits = { ...UPLOAD_DEFAULTS, ...settings.media?.limits };
+  const aggregator = createAggregator(deps.aggregationThreads ?? 1);
   const functions = JOB_DEFINITIONS.map((definition) =>
-    toInngestFunction(client, definition, { db, email, log, dashboardUrl, storage }, deps),
+    toInngestFunction(
+      client,
+      definition,
+      { db, email, log, dashboardUrl, storage, providers, aggregator },
+      deps,
+    ),
   );
   const relay = startOutboxRelay({
     db,
@@ -214,6 +228,7 @@ export function createJobs(deps: {
     async close() {
       await relay.stop();
       email.close();
+      await aggregator.close();
     },
   };
 }

@@ -61,6 +61,8 @@ const TYPES: Record<string, string> = {
   png: "image/png",
   webp: "image/webp",
   gif: "image/gif",
+  // Reports' PDFs: stored here, served only by the report's own download route.
+  pdf: "application/pdf",
 };
 
 /** The content type a key's extension gives, or undefined for no key any store could hold. */

@@ -1,7 +1,7 @@
 // The router and the runtime both hosts run it on: apps/api serves it over HTTP, the
 // dashboard's server components and actions call it in process.
 
-export { crossSiteRefusal } from "./auth/access";
+export { crossSiteRefusal, isAdmin } from "./auth/access";
 export type { Context } from "./context";
 export type { Logger } from "./logger";
 export { pageReads } from "./page-reads";

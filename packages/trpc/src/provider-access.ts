@@ -16,5 +16,10 @@ export interface ProviderAccess {
   freshMs: number;
   /** What a call waiting on every provider may take: the slowest timeout and room to answer. */
   budgetMs: number;
-  observer?: { answered(provider: string, source: RefreshOutcome | "failed"): void } | undefined;
+  observer?:
+    | {
+        /** `ageMs`: the served answer's age (a stale one's feeds the stale-age histogram). */
+        answered(provider: string, source: RefreshOutcome | "failed", ageMs?: number | null): void;
+      }
+    | undefined;
 }

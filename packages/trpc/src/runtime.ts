@@ -188,6 +188,9 @@ export function createRuntime(config: RuntimeConfig) {
         queueWait: metrics?.jobQueueWait,
         // Links in emails lead to the first of the dashboard's origins.
         dashboardUrl: config.auth.dashboardOrigins[0]!,
+        // Reports read the same clients as reports.snapshot: one pool and breaker per provider.
+        providers: providers?.clients,
+        aggregationThreads: hashThreads,
       })
     : undefined;
   const runs = createRunsConsole(

@@ -23,6 +23,7 @@ import {
   syncApi,
 } from "./invite";
 import { startLatencyRelay } from "./latency-relay";
+import { checkSnapshot, providersEnv, SLOWEST_MS, startSimulator } from "./providers";
 import {
   type CacheCounts,
   type InviteFigures,
@@ -30,6 +31,7 @@ import {
   type LoadFigures,
   type Row,
   type StormFigures,
+  type W3Figures,
   writeReport,
 } from "./report";
 import { measureTransformers } from "./transformer";
@@ -55,15 +57,19 @@ import {
  * `ceiling-memory` (node:http answering from a Map). Then W1 again, brisk and naive, through
  * a relay that gives each database round trip `--db-latency-ms`. Last, W4: `users.invite`
  * with an admin API key against `brisk-invite` (jobs on, the local executor beside it, the
- * emails awaited in the mailbox) and `ceiling-invite` (the same inserts on node:http). Every
- * server is its own process, started as production would and measured one at a time.
+ * emails awaited in the mailbox) and `ceiling-invite` (the same inserts on node:http). Before
+ * W4, W3: `reports.snapshot` with an admin API key against the provider simulator, with the
+ * providers' cache off (`brisk-w3-cold`) and on and primed (`brisk-w3-warm`), beside
+ * `sequential` (the same five calls awaited one after another). Every server is its own
+ * process, started as production would and measured one at a time.
  */
 const args = parseArgs(process.argv.slice(2));
 // W4 adds two servers, up to DRAIN_DEADLINE_MS of waiting for the burst's invitation emails,
-// and the paced phase with its own wait.
+// and the paced phase with its own wait; W3 three servers, the simulator and the warm
+// variant's priming (W3_AUTHORS snapshots).
 const harness = createHarness({
   name: "bench",
-  limitMs: 540_000 + DRAIN_DEADLINE_MS + PACED.seconds * 1000 + PACED.deadlineMs + 60_000,
+  limitMs: 540_000 + DRAIN_DEADLINE_MS + PACED.seconds * 1000 + PACED.deadlineMs + 60_000 + 120_000,
 });
 
 interface Server {
@@ -79,6 +85,8 @@ interface Server {
   sameJsonParsed?: boolean;
   /** Every simulated client signs in first (a bench user each) and sends its session cookie. */
   signedIn?: boolean;
+  /** An admin API key is made from this dashboard origin, and every request sends it. */
+  apiKeyFrom?: string;
 }
 
 // The priming sweep reads every user in tRPC batches of 50, at this many connections: the
@@ -203,6 +211,22 @@ async function startServer(server: Server, env: Record<string, string>) {
 const noSql: Partial<Record<Variant, number>> = {};
 /** What each cache tier did during the priming sweep and during the measured point. */
 const cacheCounts: { variant: Variant; phase: "priming" | "point"; counts: CacheCounts }[] = [];
+/** W3: provider calls the api made per snapshot during the point (5 cold, 0 warm). */
+const providerCallsPerRead: Partial<Record<Variant, number>> = {};
+
+/**
+ * Provider calls and procedure calls so far, from the api's /metrics, once no call is running:
+ * a snapshot the load left behind has made its provider calls but is not counted yet.
+ */
+async function providerCalls(metricsUrl: string) {
+  const deadline = Date.now() + 15_000;
+  let sum = await scrape(metricsUrl);
+  while (sum("brisk_rpc_in_flight{") > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    sum = await scrape(metricsUrl);
+  }
+  return { calls: sum("brisk_rpc_requests_total{"), provider: sum("brisk_provider_calls_total{") };
+}
 
 async function measure(
   server: Server,
@@ -229,24 +253,34 @@ async function runServer(server: Server, env: Record<string, string>): Promise<R
   const rows: Row[] = [];
   try {
     const cookies = server.signedIn ? await signInBenchUsers(base, args.connections) : undefined;
+    const token = server.apiKeyFrom ? await adminApiKey(base, server.apiKeyFrom) : undefined;
     for (const workload of server.workloads) {
+      if (workload === "W3") await checkSnapshot(base, token);
       say(`  ${server.name} ${workload}: ${args.warmup} s warm-up, ${args.duration} s load`);
       const spec = {
         base,
         workload,
         connections: args.connections,
         cookies,
+        token,
         ...(workload === "W4" ? { invite: { tag: runTag(server.name) } } : {}),
       };
       if (server.prime) {
         const before = await counts(metricsUrl);
-        const sweep = { ...spec, connections: PRIME_CONNECTIONS, cookies: undefined };
+        // A W3 snapshot waits on its slowest provider, not on Redis: all connections.
+        const primers = workload === "W3" ? args.connections : PRIME_CONNECTIONS;
+        const sweep = { ...spec, connections: primers, cookies: undefined };
         await harness.load({ ...sweep, seconds: 0, sweep: true });
         const primed = difference(await counts(metricsUrl), before);
         cacheCounts.push({ variant: server.name, phase: "priming", counts: primed });
       }
       const before = server.scrape ? await counts(metricsUrl) : undefined;
+      const calledBefore = token ? await providerCalls(metricsUrl) : undefined;
       const { result, peak } = await measure(server, spec, child);
+      if (calledBefore) {
+        const called = difference(await providerCalls(metricsUrl), calledBefore);
+        providerCallsPerRead[server.name] = called.calls > 0 ? called.provider / called.calls : 0;
+      }
       if (before) {
         const during = difference(await counts(metricsUrl), before);
         noSql[server.name] = during.calls > 0 ? 1 - during.statements / during.calls : 0;
@@ -349,6 +383,26 @@ async function checkSameAnswers(servers: Server[], env: Record<string, string>) 
     } finally {
       await stop(child);
     }
+  }
+}
+
+/**
+ * W3's servers one after another, with the provider simulator beside them (only when one of
+ * them is chosen), at its default latency profiles.
+ */
+async function runReports(servers: Server[], env: Record<string, string>) {
+  const simulator = await startSimulator(harness);
+  try {
+    const w3Env = {
+      ...env,
+      ...providersEnv(simulator.url, args.connections),
+      PROVIDERS_URL: simulator.url,
+    };
+    const rows: Row[] = [];
+    for (const server of servers) rows.push(...(await runServer(server, w3Env)));
+    return rows;
+  } finally {
+    await stop(simulator.child);
   }
 }
 
@@ -550,6 +604,27 @@ await harness.run(async () => {
     env: {},
     workloads: ["W4"],
   };
+  // W3: the same api with the providers' cache off and on; for the warm one every W3 author's
+  // snapshot is read once first, so the point reads cached answers.
+  const reports: Server[] = [
+    {
+      name: "brisk-w3-cold",
+      command: api,
+      env: { ...cached, ...auth, PROVIDERS_CACHE: "off" },
+      workloads: ["W3"],
+      apiKeyFrom: auth.DASHBOARD_ORIGINS,
+    },
+    {
+      name: "brisk-w3-warm",
+      command: api,
+      env: { ...cached, ...auth, PROVIDERS_CACHE: "on" },
+      workloads: ["W3"],
+      apiKeyFrom: auth.DASHBOARD_ORIGINS,
+      prime: true,
+      scrape: true,
+    },
+    { name: "sequential", command: baseline("sequential.ts"), env: {}, workloads: ["W3"] },
+  ];
   const chosen = (server: Server) => !args.only || args.only.includes(server.name);
   const selected = servers.filter(chosen);
 
@@ -561,6 +636,17 @@ await harness.run(async () => {
   const slow = [brisk, naive].filter(chosen);
   const latency =
     args["db-latency-ms"] > 0 && slow.length > 0 ? await runAtLatency(databaseUrl, env, slow) : [];
+  const w3Servers = reports.filter(chosen);
+  if (w3Servers.length > 0) rows.push(...(await runReports(w3Servers, env)));
+  const w3: W3Figures | undefined =
+    w3Servers.length > 0
+      ? {
+          connections: args.connections,
+          slowestMs: SLOWEST_MS,
+          boundRps: Math.round((args.connections / (SLOWEST_MS / 1000)) * 10) / 10,
+          providerCallsPerRead,
+        }
+      : undefined;
   const invited = chosen(briskInvite)
     ? await runInvite(briskInvite, env, databaseUrl, auth.DASHBOARD_ORIGINS)
     : undefined;
@@ -582,6 +668,7 @@ await harness.run(async () => {
     transformers,
     storm: stormed?.storm,
     invite,
+    w3,
     jsonFile: args.json,
     args,
   });

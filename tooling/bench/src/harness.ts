@@ -37,6 +37,8 @@ export interface LoadSpec {
   sweep?: boolean;
   /** Cookie headers, one per connection (signed-in clients). */
   cookies?: string[] | undefined;
+  /** W3: an admin API key, sent as a bearer token on every request. */
+  token?: string | undefined;
   /** W4: the tag that makes this run's invitees' emails unique, and the admin API key. */
   invite?: { tag: string; token?: string } | undefined;
   /** Requests per second across all connections; as fast as the server answers if absent. */

@@ -7,9 +7,11 @@ import {
   inviteEmail,
   SIGN_IN_PATH,
   W1_PATH,
+  W3_AUTHORS,
   type Workload,
   w2BatchPath,
   w2Path,
+  w3Path,
 } from "./workloads";
 
 /**
@@ -20,17 +22,20 @@ import {
 const spec = z
   .object({
     base: z.url(),
-    workload: z.enum(["W1", "W2", "W4", "sign-in"] satisfies Workload[]),
+    workload: z.enum(["W1", "W2", "W3", "W4", "sign-in"] satisfies Workload[]),
     connections: z.number().int().min(1),
     seconds: z.number().min(0),
     users: z.number().int().min(1),
-    // W2 once for every id, in batches: fills a cache so that the measured run reads hot keys.
+    // W2 once for every id, in batches (W3: once for each of its authors, one per request):
+    // fills a cache so that the measured run reads hot keys.
     sweep: z.boolean().default(false),
     // Cookie headers, one per connection: each simulated client sends its own session.
     cookies: z.array(z.string().min(1)).default([]),
     // W4: the tag that makes every email new, and the admin API key sent as a bearer token
     // (none to a baseline that checks no key).
     invite: z.object({ tag: z.string().min(1), token: z.string().min(1).optional() }).optional(),
+    // W3: an admin API key, sent as a bearer token (none to a baseline that checks no key).
+    token: z.string().min(1).optional(),
     // Requests per second across all connections (a paced point); as fast as answered if absent.
     rate: z.number().int().min(1).optional(),
   })
@@ -47,8 +52,18 @@ function sweepPath() {
   return w2BatchPath(ids);
 }
 const randomUser = () => 1 + Math.floor(rand() * spec.users);
+// W3: a random one of its authors; in the sweep each of them once, in order.
+let swept = 0;
+const w3Author = () =>
+  spec.sweep ? 1 + (swept++ % W3_AUTHORS) : 1 + Math.floor(rand() * W3_AUTHORS);
 const path =
-  spec.workload === "W1" ? () => W1_PATH : spec.sweep ? sweepPath : () => w2Path(randomUser());
+  spec.workload === "W1"
+    ? () => W1_PATH
+    : spec.workload === "W3"
+      ? () => w3Path(w3Author())
+      : spec.sweep
+        ? sweepPath
+        : () => w2Path(randomUser());
 
 // A random bench user signing in with the right password: every attempt succeeds (or is
 // refused for load), none counts as a failure.
@@ -80,6 +95,7 @@ const invite = (options: { tag: string; token?: string | undefined }): autocanno
 });
 const read: autocannon.Request = {
   method: "GET",
+  ...(spec.token ? { headers: { authorization: `Bearer ${spec.token}` } } : {}),
   setupRequest: (req) => ({ ...req, path: path() }),
 };
 
@@ -97,7 +113,7 @@ const result = await new Promise<autocannon.Result>((resolve, reject) => {
       url: spec.base,
       connections: spec.connections,
       ...(spec.sweep
-        ? { amount: Math.ceil(spec.users / SWEEP_BATCH) }
+        ? { amount: spec.workload === "W3" ? W3_AUTHORS : Math.ceil(spec.users / SWEEP_BATCH) }
         : { duration: spec.seconds }),
       requests: [request()],
       ...(spec.rate ? { overallRate: spec.rate } : {}),

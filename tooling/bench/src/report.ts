@@ -68,6 +68,17 @@ export interface InviteFigures {
   } | null;
 }
 
+/**
+ * W3's yardsticks: the upstream bound (every connection waiting on the slowest provider and
+ * nothing else: connections ÷ its latency), and the provider calls each snapshot made.
+ */
+export interface W3Figures {
+  connections: number;
+  slowestMs: number;
+  boundRps: number;
+  providerCallsPerRead: Partial<Record<Variant, number>>;
+}
+
 /** What the cache's tiers did: lookups by tier and result, and Redis commands by outcome. */
 export interface CacheCounts {
   memoryHits: number;
@@ -104,7 +115,9 @@ export function ratios(
   latency: LatencyRow[],
   noSql: Partial<Record<Variant, number>>,
   storm: StormFigures | undefined,
+  w3: W3Figures | undefined,
 ) {
+  const cold = find(rows, "W3", "brisk-w3-cold");
   const atLatency = (variant: Variant, connections: number) =>
     latency.find((r) => r.variant === variant && r.connections === connections)?.p50_ms;
   const most = Math.max(0, ...latency.map((r) => r.connections));
@@ -144,6 +157,16 @@ export function ratios(
       ? ratio(storm.w2During.p99_ms, storm.w2Alone.p99_ms)
       : null,
     "W4 brisk-invite/ceiling-invite req/s": rps(rows, "W4", "brisk-invite", "ceiling-invite"),
+    "W3 brisk-w3-cold/upstream bound req/s (target ≥ 0.9)": ratio(cold?.rps, w3?.boundRps),
+    "W3 brisk-w3-cold p50/slowest provider's latency (target ≤ 1.1)": ratio(
+      cold?.p50_ms,
+      w3?.slowestMs,
+    ),
+    "W3 brisk-w3-cold/sequential req/s": rps(rows, "W3", "brisk-w3-cold", "sequential"),
+    "W3 brisk-w3-warm/W2 brisk-cached req/s": ratio(
+      find(rows, "W3", "brisk-w3-warm")?.rps,
+      find(rows, "W2", "brisk-cached")?.rps,
+    ),
   };
 }
 
@@ -239,6 +262,25 @@ function inviteSection(rows: Row[], invite: InviteFigures | undefined): string[]
   ];
 }
 
+function reportsSection(rows: Row[], w3: W3Figures | undefined): string[] {
+  const w3Rows = rows.filter((r) => r.workload === "W3");
+  if (w3Rows.length === 0 || !w3) return [];
+  const calls = Object.entries(w3.providerCallsPerRead).map(
+    ([variant, perRead]) => `${variant} ${perRead.toFixed(2)}`,
+  );
+  return [
+    "W3: `reports.snapshot({ authorId })` with an admin API key, a random one of the first 1,000 bench authors per request: our numbers from Postgres and five providers' from the provider simulator (latencies 50, 80, 120, 200 and 300 ms ± 20 %), called in parallel. `brisk-w3-cold`: the providers' cache off (`PROVIDERS_CACHE=off`); `brisk-w3-warm`: on, every author's snapshot read once before the point; `sequential`: the five calls awaited one after another on node:http and undici (no database):",
+    "",
+    table(w3Rows),
+    "",
+    `Upstream bound: ${w3.connections} connections ÷ ${w3.slowestMs} ms (the slowest provider's typical latency) = ${w3.boundRps} req/s.` +
+      (calls.length > 0
+        ? ` Provider calls per snapshot during the point: ${calls.join(", ")}.`
+        : ""),
+    "",
+  ];
+}
+
 function cacheTable(counts: { variant: Variant; phase: string; counts: CacheCounts }[]): string[] {
   if (counts.length === 0) return [];
   const columns: [keyof CacheCounts, string][] = [
@@ -252,7 +294,7 @@ function cacheTable(counts: { variant: Variant; phase: string; counts: CacheCoun
     ["storesWritten", "store pipelines"],
   ];
   return [
-    "What the cache's tiers did (W2 lookups; stores are pipelines of up to 100 entries):",
+    "What the cache's tiers did (W2's lookups, W3's of provider answers; stores are pipelines of up to 100 entries):",
     "",
     `| variant | phase | ${columns.map(([, label]) => label).join(" | ")} |`,
     `| --- | --- | ${columns.map(() => "---:").join(" | ")} |`,
@@ -285,6 +327,9 @@ function chart(rows: Row[]): string {
     "brisk-cached-storm": "#ca8a04",
     "brisk-invite": "#7c3aed",
     "ceiling-invite": "#a8a29e",
+    "brisk-w3-cold": "#0891b2",
+    "brisk-w3-warm": "#22d3ee",
+    sequential: "#f97316",
   };
   const bars = rows.map((r, i) => {
     const y = 30 + i * (barHeight + gap);
@@ -312,14 +357,16 @@ export async function writeReport(options: {
   transformers: TransformerFigures[];
   storm: StormFigures | undefined;
   invite: InviteFigures | undefined;
+  w3: W3Figures | undefined;
   jsonFile: string | undefined;
   args: BenchArgs;
 }) {
-  const { rows, latency, transformers, storm, invite } = options;
-  // W4's rows have a section of their own, with what its emails did.
-  const others = rows.filter((r) => r.workload !== "W4");
+  const { rows, latency, transformers, storm, invite, w3 } = options;
+  // W3's and W4's rows have sections of their own, with their yardsticks.
+  const others = rows.filter((r) => r.workload !== "W4" && r.workload !== "W3");
   const w4 = inviteSection(rows, invite);
-  const r = ratios(rows, latency, options.noSql, storm);
+  const reports = reportsSection(rows, w3);
+  const r = ratios(rows, latency, options.noSql, storm, w3);
   const ratioLines = Object.entries(r).map(
     ([name, value]) => `- ${name}: ${formatRatio(name, value)}`,
   );
@@ -337,6 +384,7 @@ export async function writeReport(options: {
     ...(others.length > 0 ? [table(others), ""] : []),
     ...latencyTable(latency, options.args["db-latency-ms"]),
     ...stormTable(storm),
+    ...reports,
     ...w4,
     ...cacheTable(options.cacheCounts),
     ...ratioLines,
@@ -362,6 +410,7 @@ export async function writeReport(options: {
       cacheCounts: options.cacheCounts,
       storm: storm ?? null,
       invite: invite ?? null,
+      w3: w3 ?? null,
       ratios: r,
       transformers,
     };
@@ -371,6 +420,7 @@ export async function writeReport(options: {
     `\n${others.length > 0 ? table(others) : ""}\n\n${latencyTable(latency, options.args["db-latency-ms"]).join("\n")}\n`,
   );
   process.stdout.write(`${stormTable(storm).join("\n")}\n`);
+  process.stdout.write(`${reports.join("\n")}\n`);
   process.stdout.write(`${w4.join("\n")}\n`);
   process.stdout.write(
     `${cacheTable(options.cacheCounts).join("\n")}\n${ratioLines.join("\n")}\n\n`,

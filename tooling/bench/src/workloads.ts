@@ -1,5 +1,5 @@
 /** The benchmark's requests (docs/PERFORMANCE.md), shared by the load generator and the answer check. */
-export type Workload = "W1" | "W2" | "W4" | "sign-in";
+export type Workload = "W1" | "W2" | "W3" | "W4" | "sign-in";
 
 /** The servers the workloads run against: Brisk's variants and the baselines. */
 export const VARIANTS = [
@@ -16,6 +16,9 @@ export const VARIANTS = [
   "ceiling-memory",
   "brisk-invite",
   "ceiling-invite",
+  "brisk-w3-cold",
+  "brisk-w3-warm",
+  "sequential",
 ] as const;
 export type Variant = (typeof VARIANTS)[number];
 
@@ -30,6 +33,15 @@ export function w2BatchPath(ids: number[]) {
   const inputs = Object.fromEntries(ids.map((id, i) => [i, { id }]));
   return `/trpc/${ids.map(() => "users.byId").join(",")}?batch=1&input=${input(inputs)}`;
 }
+
+/**
+ * W3 reads the first this many bench users' reports: few enough that the warm variant's
+ * priming (one snapshot per author, each as slow as the slowest provider) takes seconds.
+ */
+export const W3_AUTHORS = 1_000;
+
+/** W3: an author's numbers from our database and the five providers (the last 30 days). */
+export const w3Path = (authorId: number) => `/trpc/reports.snapshot?input=${input({ authorId })}`;
 
 /** A tRPC mutation over HTTP: POST, the input as the JSON body. */
 export const SIGN_IN_PATH = "/trpc/auth.signIn";

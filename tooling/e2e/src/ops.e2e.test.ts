@@ -58,6 +58,14 @@ describe("Ops page", () => {
     expect(await throughput.textContent()).toContain("users.list");
     expect(await page.getByTestId("chart-line").count()).toBeGreaterThan(10);
     expect(await page.getByTestId("ops-headline").textContent()).toContain("req/s");
+    // Hovering a chart reads every line at the nearest sample: the legend names its time.
+    const chart = page.getByTestId("ops-chart").first();
+    const legend = chart.getByRole("list");
+    expect(await legend.textContent()).toContain("Latest");
+    await chart.locator("svg").hover({ position: { x: 120, y: 100 } });
+    await expect.poll(() => legend.textContent(), polls).toMatch(/^\d\d:\d\d:\d\d/);
+    expect(await page.getByRole("heading", { name: "Provider health" }).count()).toBe(1);
+    await page.screenshot({ path: path.join(artifacts, "ops-charts.png") });
     // Polled from the browser, through /trpc, never prefetched by the server render.
     expect(calls).toContain("ops.metrics");
     expect(calls).toContain("ops.traces");

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { freePort } from "@brisk/db/embedded";
 import { type SeedOptions, seed } from "@brisk/db/seed";
 import { type TestDatabase, useTestDatabase } from "@brisk/db/testing/database";
+import { createProviderSimulator, PROVIDERS } from "@brisk/provider-simulator";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { chromiumArgs, ensureChromium } from "./chromium";
@@ -37,11 +38,14 @@ export function useStack(
     jobs?: boolean;
     /** More arguments for the executor's CLI (`--backoff-ms`). */
     executorArgs?: string[];
+    /** The five external providers: the simulator (in this process), the api pointed at it. */
+    providers?: boolean;
   } = {},
 ): Stack {
   const database = useTestDatabase();
   const servers: Started[] = [];
   const stack = {} as Stack;
+  const simulator = options.providers ? createProviderSimulator() : undefined;
 
   beforeAll(async () => {
     for (const built of ["apps/api/dist/main.js", "apps/web/.next/BUILD_ID"]) {
@@ -68,6 +72,12 @@ export function useStack(
       // session cookie from anywhere else (the api from /trpc, the dashboard in its actions).
       DASHBOARD_ORIGINS: stack.web,
     };
+    const simulatorUrl = simulator && `http://127.0.0.1:${await simulator.listen(0)}`;
+    const providerEnv = Object.fromEntries(
+      simulatorUrl
+        ? PROVIDERS.map((name) => [`PROVIDER_${name.toUpperCase()}_URL`, `${simulatorUrl}/${name}`])
+        : [],
+    );
     const api = startProcess(process.execPath, ["dist/main.js"], {
       cwd: path.join(root, "apps/api"),
       env: {
@@ -78,6 +88,7 @@ export function useStack(
         OTEL_TRACES_SAMPLER_ARG: "1",
         // With no executor, events wait in the outbox; nothing else listens on this port.
         INNGEST_DEV: executorUrl,
+        ...providerEnv,
         ...options.apiEnv,
       },
     });
@@ -128,6 +139,7 @@ export function useStack(
   afterAll(async () => {
     await stack.browser?.close();
     await Promise.all(servers.map((s) => s.stop()));
+    await simulator?.close();
   });
 
   return stack;

@@ -24,7 +24,14 @@ const CALLERS = ["anonymous", "member", "otherMember", "admin", "memberKey", "ad
 type Caller = (typeof CALLERS)[number];
 type Status = 200 | 401 | 403 | 404 | 412;
 
-const fixtures = { memberKey: "", adminKey: "", memberPost: 0, memberDraft: 0, email: 0 };
+const fixtures = {
+  memberKey: "",
+  adminKey: "",
+  memberPost: 0,
+  memberDraft: 0,
+  email: 0,
+  memberReport: 0,
+};
 let unique = 0;
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -222,6 +229,23 @@ const MATRIX: Record<string, Row> = {
   // An author's numbers and their providers': the author's own and admins'. No providers are
   // configured here, so each part answers failed at once; their paths have their own tests.
   "reports.snapshot": { input: () => ({ authorId: MEMBER }), expect: OWNER_OR_ADMIN },
+  // Reports belong to the user who ordered them: an API key orders none (no user to own it).
+  "reports.order": {
+    input: () => ({ authorId: MEMBER, from: "2026-01-01", to: "2026-01-31" }),
+    expect: { ...OWNER_OR_ADMIN, adminKey: 403 },
+  },
+  "reports.list": {
+    input: () => ({}),
+    expect: { ...everyone(200), anonymous: 401, memberKey: 403 },
+    check: (caller, data) => {
+      const orderers = (data as { reports: { requestedById: number }[] }).reports.map(
+        (report) => report.requestedById,
+      );
+      if (caller === "member") expect(new Set(orderers)).toEqual(new Set([MEMBER]));
+      if (caller === "otherMember") expect(orderers).toEqual([]);
+    },
+  },
+  "reports.byId": { input: () => ({ id: fixtures.memberReport }), expect: OWNER_OR_ADMIN },
   "tags.create": {
     input: () => ({ name: "Matrix", slug: `matrix-${++unique}`, colour: "#123456" }),
     expect: ADMINS_ONLY,
@@ -259,6 +283,9 @@ beforeAll(async () => {
   fixtures.memberKey = (await made<Key>("apiKeys.create", { name: "feed" }, admin)).token;
   fixtures.memberPost = await memberPost("published");
   fixtures.memberDraft = await memberPost("draft");
+  fixtures.memberReport = (
+    await made<{ id: number }>("reports.order", {}, bearer(await session(MEMBER)))
+  ).id;
   const [email] = await database.handle.sql<{ id: number }[]>`
     insert into emails ("to", subject, text, kind) values ('member@brisk.dev', 'Hi', 'Hi', 'test')
     returning id::int as id`;

@@ -71,7 +71,9 @@ export function createMediaRoute(deps: MediaRouteDeps) {
   async function serve(req: IncomingMessage, res: ServerResponse) {
     const key = decodeURIComponent((req.url ?? "").split("?")[0]!.slice("/media/".length));
     const object = isStorageKey(key) ? await media.storage.get(key) : undefined;
-    if (!object) return json(res, 404, { error: "No such image." });
+    // Only images are public; a report's PDF is its orderer's (`GET /reports/<id>/pdf`).
+    if (!object?.contentType.startsWith("image/"))
+      return json(res, 404, { error: "No such image." });
     res.writeHead(200, {
       "content-type": object.contentType,
       "content-length": object.bytes.length,

@@ -59,7 +59,7 @@ async function upload(body: Buffer | string, headers: Record<string, string>) {
   const res = await fetch(`${api.origin}/media`, {
     method: "POST",
     headers: { "content-type": "image/png", ...headers },
-    body,
+    body: typeof body === "string" ? body : new Uint8Array(body),
   });
   return { status: res.status, body: (await res.json()) as { id?: number; error?: string } };
 }

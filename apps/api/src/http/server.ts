@@ -12,6 +12,7 @@ import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from "@openteleme
 import type { AnyRouter } from "@trpc/server";
 import { healthz, type Readiness, readyz } from "./health";
 import { createMediaRoute } from "./media-route";
+import { createReportPdfRoute } from "./report-pdf-route";
 import { dispatch, type Handler, json, type Route } from "./routes";
 import { createTrpcRoute } from "./trpc-route";
 
@@ -66,6 +67,18 @@ export function createApiServer(deps: ServerDeps) {
       trustProxyHops: deps.trustProxyHops ?? 0,
     });
     routes.push(
+      {
+        path: "/reports/",
+        prefix: true,
+        methods: ["GET", "HEAD"],
+        traffic: true,
+        handle: createReportPdfRoute({
+          storage: deps.media.storage,
+          createContext: deps.createContext,
+          log: deps.log,
+          trustProxyHops: deps.trustProxyHops ?? 0,
+        }),
+      },
       { path: "/media", methods: ["POST"], traffic: true, handle: media.upload },
       {
         path: "/media/",

@@ -14,8 +14,14 @@ function sources(ctx: Context) {
 }
 
 export const opsRouter = {
-  /** Per-interval rates, error ratios and latency percentiles, pool and event loop. */
-  metrics: adminProcedure.query(({ ctx }) => ({ points: sources(ctx).series.points() })),
+  /**
+   * Per-interval rates, error ratios and latency percentiles, pool and event loop; and each
+   * external provider's health over the same window.
+   */
+  metrics: adminProcedure.query(({ ctx }) => {
+    const { series } = sources(ctx);
+    return { points: series.points(), providers: series.providers() };
+  }),
 
   /** The most recent slow traces with their spans, newest first. */
   traces: adminProcedure.query(({ ctx }) => sources(ctx).traces.list()),

@@ -208,8 +208,12 @@ describe("reports.snapshot", () => {
       expect(stale.providers[name].ageMs).toBeGreaterThanOrEqual(0);
       expect(stale.providers[name].figures).toEqual(warm.providers[name].figures);
     }
-    expect(await always.metrics!.registry.metrics()).toMatch(
-      /brisk_provider_answers_total\{provider="revenue",source="stale"\} 1/,
+    const metrics = await always.metrics!.registry.metrics();
+    expect(metrics).toMatch(/brisk_provider_answers_total\{provider="revenue",source="stale"\} 1/);
+    // Its age, for the alert on stale answers older than an hour: seconds old, under a minute.
+    expect(metrics).toMatch(/brisk_provider_stale_age_seconds_count\{provider="revenue"\} 1/);
+    expect(metrics).toMatch(
+      /brisk_provider_stale_age_seconds_bucket\{le="60",provider="revenue"\} 1/,
     );
   });
 });

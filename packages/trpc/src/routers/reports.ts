@@ -1,6 +1,14 @@
 import type { CacheEntry, Dated, RefreshOutcome } from "@brisk/cache";
 import { datedSchema } from "@brisk/cache";
-import { authorNumbers } from "@brisk/db/queries/reports";
+import { getUserIdentity } from "@brisk/db/queries/auth";
+import {
+  authorNumbers,
+  getReport,
+  insertReport,
+  listReports,
+  type ReportRow,
+} from "@brisk/db/queries/reports";
+import { type ReportResult, recordEvent } from "@brisk/jobs";
 import {
   type Figures,
   figuresSchema,
@@ -11,10 +19,17 @@ import {
 } from "@brisk/providers";
 import { type Span, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { TRPCRouterRecord } from "@trpc/server";
-import { mayActFor } from "../auth/access";
+import { isAdmin, mayActFor, userIdOf } from "../auth/access";
 import type { Context } from "../context";
 import { signedInProcedure, TRPCError } from "../init";
-import { type PartStatus, snapshotInput } from "../schemas/reports";
+import {
+  listReportsInput,
+  orderReportInput,
+  type PartStatus,
+  reportByIdInput,
+  snapshotInput,
+} from "../schemas/reports";
+import { writeWithin } from "../write";
 
 /**
  * Kept in the reference class (24 h), fresh for PROVIDERS_FRESH_MS (an hour): when a provider
@@ -116,7 +131,11 @@ async function providerPart(ctx: Context, provider: ProviderName, query: StatsQu
         cache: answer.outcome,
         error: answer.outcome === "stale" ? "The provider failed; an older answer is shown." : null,
       };
-      access.observer?.answered(provider, answer.outcome === "off" ? "loaded" : answer.outcome);
+      access.observer?.answered(
+        provider,
+        answer.outcome === "off" ? "loaded" : answer.outcome,
+        answer.ageMs,
+      );
     } catch (error) {
       const timedOut = error instanceof ProviderCallError && error.outcome === "timed-out";
       part = failedPart(
@@ -133,7 +152,100 @@ async function providerPart(ctx: Context, provider: ProviderName, query: StatsQu
   });
 }
 
+type ListedReport = Awaited<ReturnType<typeof listReports>>[number];
+
+/**
+ * A report as the page shows it: its result typed, the subject its live progress is published
+ * under, and its PDF's address on the dashboard's origin once there is one.
+ */
+function shown(row: ListedReport) {
+  return {
+    ...row,
+    result: row.result as ReportResult | null,
+    progressSubject: `report:${row.id}`,
+    pdfUrl: row.status === "done" && row.pdfMediaId !== null ? `/reports/${row.id}/pdf` : null,
+  };
+}
+
+/** Reports belong to the user who ordered them: an API key orders none and owns none. */
+function requester(ctx: { actor: Parameters<typeof userIdOf>[0] }) {
+  const id = userIdOf(ctx.actor);
+  if (id === undefined) {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: "Reports belong to a user who ordered them; an API key is none. Sign in instead.",
+    });
+  }
+  return id;
+}
+
 export const reportsRouter = {
+  /**
+   * Orders a report: the row (queued) and its `report/requested` event in one transaction, so
+   * a report never waits for an event that was not recorded. Members order their own posts';
+   * admins any author's, the workspace's, or a bulk run over every author.
+   */
+  order: signedInProcedure.input(orderReportInput).mutation(async ({ ctx, input }) => {
+    const requestedById = requester(ctx);
+    const admin = isAdmin(ctx.actor);
+    if (input.scope !== "author" && !admin) {
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: "Only admins order workspace or bulk reports; order one of your own posts.",
+      });
+    }
+    const authorId = input.scope === "author" ? (input.authorId ?? requestedById) : null;
+    if (authorId !== null && !mayActFor(ctx.actor, authorId)) {
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: "You can order reports on your own posts only.",
+      });
+    }
+    if (authorId !== null && !(await getUserIdentity(ctx.db, authorId))) {
+      throw new TRPCError({ code: "NOT_FOUND", message: `No author with id ${authorId}` });
+    }
+    const report: ReportRow = await writeWithin(ctx, async (tx, afterCommit) => {
+      const row = await insertReport(tx, {
+        requestedById,
+        scope: input.scope,
+        authorId,
+        fromDate: input.from,
+        toDate: input.to,
+      });
+      await recordEvent(tx, {
+        name: "report/requested",
+        data: {
+          reportId: row.id,
+          scope: input.scope,
+          lane: input.scope === "bulk" ? "bulk" : `report:${row.id}`,
+        },
+      });
+      afterCommit(() => ctx.outbox?.wake());
+      return row;
+    });
+    return { id: report.id, status: report.status, progressSubject: `report:${report.id}` };
+  }),
+
+  /** Newest first: a member's own reports, every report for an admin. */
+  list: signedInProcedure.input(listReportsInput).query(async ({ ctx, input }) => {
+    const requestedById = isAdmin(ctx.actor) ? undefined : requester(ctx);
+    const rows = await listReports(ctx.db, { ...input, requestedById });
+    return {
+      reports: rows.map(shown),
+      nextBefore: rows.length === input.limit ? rows[rows.length - 1]!.id : null,
+    };
+  }),
+
+  /** One report: its orderer's or an admin's to see. */
+  byId: signedInProcedure.input(reportByIdInput).query(async ({ ctx, input }) => {
+    const row = await getReport(ctx.db, input.id);
+    if (!row) throw new TRPCError({ code: "NOT_FOUND", message: `No report with id ${input.id}` });
+    if (!isAdmin(ctx.actor) && userIdOf(ctx.actor) !== row.requestedById) {
+      throw new TRPCError({ code: "FORBIDDEN", message: "This report is someone else's." });
+    }
+    return shown(row);
+  }),
+
   /**
    * W3: an author's numbers from our database and the five providers', fetched in parallel.
    * Each provider's part says how it came (ok, stale, failed, timed out); the call answers

@@ -9,5 +9,6 @@ export const postIdSchema = serialId();
 export const tagIdSchema = serialId();
 export const mediaIdSchema = serialId();
 export const apiKeyIdSchema = serialId();
+export const reportIdSchema = serialId();
 /** Emails are many more than the rest (a `bigint` identity): any id JavaScript holds exactly. */
 export const emailIdSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);

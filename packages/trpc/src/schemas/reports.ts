@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { userIdSchema } from "./ids";
+import { reportIdSchema, userIdSchema } from "./ids";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A report covers at most a year: what a provider answers for in one call. */
@@ -34,3 +34,40 @@ export const snapshotInput = z
 /** How a provider's part of a snapshot came to be. */
 export const PART_STATUSES = ["ok", "stale", "failed", "timed-out"] as const;
 export type PartStatus = (typeof PART_STATUSES)[number];
+
+/**
+ * What a report covers: one author's posts, the whole workspace's totals, or a bulk run over
+ * every author (a section each). Members order `author` reports of their own posts (authorId
+ * defaults to them); admins any. The range as for a snapshot, at most a year.
+ */
+export const orderReportInput = z
+  .object({
+    scope: z.enum(["author", "workspace", "bulk"]).default("author"),
+    authorId: userIdSchema.optional(),
+    from: day.optional(),
+    to: day.optional(),
+  })
+  .transform(({ scope, authorId, from, to }) => {
+    const end = to ?? isoDay(Date.now());
+    const start = from ?? isoDay(Date.parse(end) - (DEFAULT_RANGE_DAYS - 1) * DAY_MS);
+    return { scope, authorId, from: start, to: end };
+  })
+  .refine(({ scope, authorId }) => scope === "author" || authorId === undefined, {
+    message: "A workspace or bulk report covers every author: leave authorId out",
+    path: ["authorId"],
+  })
+  .refine(({ from, to }) => from <= to, { message: "from must not be after to", path: ["from"] })
+  .refine(({ from, to }) => (Date.parse(to) - Date.parse(from)) / DAY_MS < MAX_RANGE_DAYS, {
+    message: `A range of at most ${MAX_RANGE_DAYS} days`,
+    path: ["from"],
+  });
+
+export const listReportsInput = z
+  .object({
+    limit: z.number().int().min(1).max(50).default(20),
+    /** The oldest id of the page before: the next page is older. */
+    before: reportIdSchema.optional(),
+  })
+  .default({ limit: 20 });
+
+export const reportByIdInput = z.object({ id: reportIdSchema });

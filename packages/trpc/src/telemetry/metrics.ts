@@ -381,6 +381,15 @@ export function createMetrics(options: {
     labelNames: ["provider", "source"] as const,
     registers: [registry],
   });
+  const providerStaleAge = new Histogram({
+    name: "brisk_provider_stale_age_seconds",
+    help: "Age of the stale answers served (the provider failed; an older cached answer was shown), by provider.",
+    labelNames: ["provider"] as const,
+    // From a short freshness setting (a minute) to the day a stale copy may live; the hour
+    // is the alert's threshold (a stale answer is past PROVIDERS_FRESH_MS, an hour by default).
+    buckets: [60, 300, 900, 1800, 3600, 7200, 14_400, 28_800, 43_200, 86_400],
+    registers: [registry],
+  });
   const providerBreakers = options.providerBreakers;
   if (providerBreakers) {
     new Gauge({
@@ -397,14 +406,17 @@ export function createMetrics(options: {
     });
   }
   const providers: ProviderObserver & {
-    answered(provider: string, source: RefreshOutcome | "failed"): void;
+    answered(provider: string, source: RefreshOutcome | "failed", ageMs?: number | null): void;
   } = {
     called(provider, outcome, seconds) {
       providerCalls.inc({ provider, outcome });
       if (outcome !== "refused") providerDuration.observe({ provider }, seconds);
     },
     retried: (provider) => providerRetries.inc({ provider }),
-    answered: (provider, source) => providerAnswers.inc({ provider, source }),
+    answered(provider, source, ageMs) {
+      providerAnswers.inc({ provider, source });
+      if (source === "stale") providerStaleAge.observe({ provider }, (ageMs ?? 0) / 1000);
+    },
   };
 
   interface ProcedureSeries {

@@ -90,4 +90,61 @@ describe("the Ops page's series", () => {
     expect(series.points()).toHaveLength(3);
     expect(series.points().every((p) => p.cache.hitRatio === null)).toBe(true);
   });
+
+  it("sums each provider's health over the window: breaker, errors, p95, cache, stale", async () => {
+    let now = 0;
+    const breakers = { pageviews: "closed", revenue: "open" } as const;
+    const metrics = createMetrics({
+      poolUsage: async () => ({ max: 10, busy: 0, idle: 10, inFlight: 0, waiting: 0 }),
+      now: () => now,
+      providerBreakers: () => breakers,
+    });
+    const series = createOpsSeries(metrics.registry, {
+      everyMs: 60_000,
+      points: 2,
+      now: () => now,
+    });
+    series.stop();
+    const { providers } = metrics;
+    // Outside the window by the end: two points are kept, this is three samples ago.
+    providers.called("revenue", "ok", 0.04);
+    now += 5_000;
+    await series.sample();
+
+    for (let i = 0; i < 19; i++) providers.called("pageviews", "ok", 0.04); // ≤ 50 ms
+    providers.called("pageviews", "timed-out", 1.5); // ≤ 2 s
+    providers.retried("pageviews");
+    for (let i = 0; i < 3; i++) providers.answered("pageviews", "hit");
+    providers.answered("pageviews", "loaded");
+    providers.called("revenue", "failed", 0.2);
+    providers.called("revenue", "refused", 0);
+    providers.answered("revenue", "stale", 2 * 3_600_000);
+    now += 5_000;
+    await series.sample();
+    now += 5_000;
+    await series.sample();
+
+    expect(series.providers()).toEqual([
+      {
+        provider: "pageviews",
+        breaker: "closed",
+        calls: 20,
+        errorRatio: 0.05,
+        p95Ms: 50,
+        retries: 1,
+        cacheHitRatio: 0.75,
+        staleAnswers: 0,
+      },
+      {
+        provider: "revenue",
+        breaker: "open",
+        calls: 2,
+        errorRatio: 1,
+        p95Ms: expect.any(Number),
+        retries: 0,
+        cacheHitRatio: 0,
+        staleAnswers: 1,
+      },
+    ]);
+  });
 });

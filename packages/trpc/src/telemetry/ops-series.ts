@@ -1,4 +1,12 @@
 import type { Registry } from "prom-client";
+import {
+  type ProviderCounts,
+  type ProviderHealth,
+  providerCounts,
+  providerHealth,
+} from "./provider-health";
+
+export type { ProviderHealth };
 
 /** One point of the Ops page's charts: what happened during the interval before `at`. */
 export interface OpsPoint {
@@ -74,6 +82,10 @@ export function createOpsSeries(
   let previous: Snapshot | undefined;
   let previousCache: CacheCounts | undefined;
   let previousAt = clock();
+  // Provider counts before each kept point: the first is where the window starts.
+  const providerBaselines: (ProviderCounts | undefined)[] = [];
+  let latestProviders: ProviderHealth[] = [];
+  let previousProviders: ProviderCounts | undefined;
 
   async function sample() {
     const metrics = await registry.getMetricsAsJSON();
@@ -122,6 +134,17 @@ export function createOpsSeries(
     const hits = { memory: since("memoryHits"), redis: since("redisHits") };
     const redisErrors = since("redisErrors");
     const breaker = values("brisk_cache_breaker_state").find((v) => v.value === 1)?.labels.state;
+
+    const providersNow = providerCounts(values);
+    providerBaselines.push(previousProviders);
+    if (providerBaselines.length > options.points) providerBaselines.shift();
+    const breakers = new Map(
+      values("brisk_provider_breaker_state")
+        .filter((v) => v.value === 1)
+        .map((v) => [String(v.labels.provider), v.labels.state as ProviderHealth["breaker"]]),
+    );
+    latestProviders = providerHealth(providersNow, providerBaselines[0], breakers, quantile);
+    previousProviders = providersNow;
 
     const now = clock();
     const seconds = (now - previousAt) / 1000;
@@ -174,6 +197,8 @@ export function createOpsSeries(
   return {
     sample,
     points: () => [...points],
+    /** Each provider over the kept points' window (its calls, errors, latency, cache). */
+    providers: () => latestProviders,
     stop: () => clearInterval(timer),
   };
 }

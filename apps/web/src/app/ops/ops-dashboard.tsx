@@ -5,15 +5,16 @@ import { clsx } from "clsx";
 import { ErrorPanel } from "@/components/error-panel";
 import ui from "@/components/ui.module.css";
 import { formatClock } from "@/features/ops/format";
-import { metricsPolling, type OpsPoint } from "@/features/ops/queries";
+import { metricsPolling, type OpsPoint, type ProviderHealth } from "@/features/ops/queries";
 import { apiMessage } from "@/lib/api-errors";
 import { useTRPC } from "@/trpc/react";
 import { Headline } from "./headline";
 import { MetricsLoading } from "./metrics-loading";
 import { OpsCharts } from "./ops-charts";
 import styles from "./ops-dashboard.module.css";
+import { ProviderHealthPanel } from "./provider-health";
 
-/** The headline figures and the charts, polled from apps/api every 5 seconds. */
+/** The headline figures, the charts and provider health, polled from apps/api every 5 seconds. */
 export function OpsDashboard() {
   const trpc = useTRPC();
   const query = useQuery(trpc.ops.metrics.queryOptions(undefined, metricsPolling));
@@ -32,6 +33,7 @@ export function OpsDashboard() {
       ) : (
         <Metrics
           points={query.data.points}
+          providers={query.data.providers}
           refreshError={query.isRefetchError ? query.error : null}
         />
       )}
@@ -39,7 +41,15 @@ export function OpsDashboard() {
   );
 }
 
-function Metrics({ points, refreshError }: { points: OpsPoint[]; refreshError: unknown }) {
+function Metrics({
+  points,
+  providers,
+  refreshError,
+}: {
+  points: OpsPoint[];
+  providers: ProviderHealth[];
+  refreshError: unknown;
+}) {
   const latest = points.at(-1);
   return (
     <>
@@ -67,6 +77,7 @@ function Metrics({ points, refreshError }: { points: OpsPoint[]; refreshError: u
       ) : (
         <OpsCharts points={points} />
       )}
+      <ProviderHealthPanel providers={providers} />
     </>
   );
 }

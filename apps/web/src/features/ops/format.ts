@@ -21,18 +21,6 @@ export function formatMb(mb: number): string {
   return `${trim(mb, mb >= 100 ? 0 : 1)} MB`;
 }
 
-/** An axis tick: the number alone (the axis names the unit), as short as the step allows. */
-export function formatTick(value: number, step: number): string {
-  let decimals = 0;
-  while (
-    decimals < 4 &&
-    Math.abs(Math.round(step * 10 ** decimals) - step * 10 ** decimals) > 1e-6
-  ) {
-    decimals++;
-  }
-  return trim(value, decimals);
-}
-
 const clock = new Intl.DateTimeFormat("en-GB", {
   hour: "2-digit",
   minute: "2-digit",

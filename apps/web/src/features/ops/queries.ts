@@ -19,3 +19,4 @@ export const alerts = {
   errorRatio: 0.01,
   eventLoopLagMs: 100,
 } as const;
+export type ProviderHealth = RouterOutputs["ops"]["metrics"]["providers"][number];

@@ -1,20 +1,12 @@
+import { type LineSeries, palette } from "@brisk/charts";
 import type { OpsPoint } from "./queries";
 
-/** One line of a chart: a value per point (null where there is nothing to draw). */
-export interface Series {
+/** One line of a chart, keyed for React and with its colour fixed (the legend shows it too). */
+export interface Series extends LineSeries {
   key: string;
-  label: string;
   colour: string;
   values: (number | null)[];
-  dashed?: boolean;
-  /** Drawn thicker: the line the others add up to. */
-  strong?: boolean;
-  /** Which y axis it is read against; the left one unless said. */
-  axis?: "left" | "right";
 }
-
-/** Told apart by hue and by lightness, so they survive greyscale and most colour blindness. */
-const procedurePalette = ["#2f5bea", "#0e9f6e", "#d97706", "#9333ea", "#db2777", "#0891b2"];
 
 export const colours = {
   total: "#141821",
@@ -51,10 +43,10 @@ export function proceduresByTraffic(points: OpsPoint[]): string[] {
 /** The same procedure keeps its colour on every chart. */
 export function procedureColour(ranked: string[], procedure: string): string {
   const rank = ranked.indexOf(procedure);
-  return procedurePalette[rank % procedurePalette.length] ?? colours.total;
+  return palette[rank % palette.length] ?? colours.total;
 }
 
-export const maxProcedureLines = procedurePalette.length;
+export const maxProcedureLines = palette.length;
 
 function statsOf(point: OpsPoint, procedure: string) {
   return point.procedures.find((p) => p.procedure === procedure);
@@ -63,7 +55,7 @@ function statsOf(point: OpsPoint, procedure: string) {
 export function latencySeries(points: OpsPoint[], procedure: string): Series[] {
   return (["p50", "p95", "p99"] as const).map((q) => ({
     key: q,
-    label: q,
+    name: q,
     colour: colours[q],
     // A procedure with no calls in an interval has no percentiles: a gap, not a zero.
     values: points.map((point) => statsOf(point, procedure)?.[`${q}Ms`] ?? null),
@@ -73,13 +65,13 @@ export function latencySeries(points: OpsPoint[], procedure: string): Series[] {
 export function throughputSeries(points: OpsPoint[], ranked: string[]): Series[] {
   const lines: Series[] = ranked.slice(0, maxProcedureLines).map((procedure) => ({
     key: procedure,
-    label: procedure,
+    name: procedure,
     colour: procedureColour(ranked, procedure),
     values: points.map((point) => statsOf(point, procedure)?.rps ?? 0),
   }));
   lines.push({
     key: "total",
-    label: "Total",
+    name: "Total",
     colour: colours.total,
     strong: true,
     values: points.map(totalRps),
@@ -91,7 +83,7 @@ export function throughputSeries(points: OpsPoint[], ranked: string[]): Series[]
 export function errorSeries(points: OpsPoint[], ranked: string[]): Series[] {
   return ranked.slice(0, maxProcedureLines).map((procedure) => ({
     key: procedure,
-    label: procedure,
+    name: procedure,
     colour: procedureColour(ranked, procedure),
     values: points.map((point) => (statsOf(point, procedure)?.errorRatio ?? 0) * 100),
   }));
@@ -101,13 +93,13 @@ export function poolSeries(points: OpsPoint[]): Series[] {
   return [
     ...(["busy", "idle", "waiting"] as const).map((state) => ({
       key: state,
-      label: state[0]!.toUpperCase() + state.slice(1),
+      name: state[0]!.toUpperCase() + state.slice(1),
       colour: colours[state],
       values: points.map((point) => point.pool[state]),
     })),
     {
       key: "max",
-      label: "Max",
+      name: "Max",
       colour: colours.max,
       dashed: true,
       values: points.map((point) => point.pool.max),
@@ -119,13 +111,13 @@ export function eventLoopSeries(points: OpsPoint[]): Series[] {
   return [
     {
       key: "lag",
-      label: "Lag p99",
+      name: "Lag p99",
       colour: colours.lag,
       values: points.map((point) => point.eventLoopLagP99Ms),
     },
     {
       key: "utilisation",
-      label: "Utilisation",
+      name: "Utilisation",
       colour: colours.utilisation,
       axis: "right",
       values: points.map((point) => point.eventLoopUtilization * 100),
@@ -135,7 +127,7 @@ export function eventLoopSeries(points: OpsPoint[]): Series[] {
 
 export function memorySeries(points: OpsPoint[]): Series[] {
   return [
-    { key: "rss", label: "RSS", colour: colours.rss, values: points.map((point) => point.rssMb) },
+    { key: "rss", name: "RSS", colour: colours.rss, values: points.map((point) => point.rssMb) },
   ];
 }
 
@@ -145,20 +137,20 @@ export function cacheSeries(points: OpsPoint[]): Series[] {
   return [
     {
       key: "hits",
-      label: "Hit ratio",
+      name: "Hit ratio",
       colour: colours.hits,
       strong: true,
       values: points.map((point) => percent(point.cache.hitRatio)),
     },
     {
       key: "memory",
-      label: "From memory",
+      name: "From memory",
       colour: colours.memoryHits,
       values: points.map((point) => percent(point.cache.memoryHitRatio)),
     },
     {
       key: "reads",
-      label: "Reads/s",
+      name: "Reads/s",
       colour: colours.reads,
       dashed: true,
       axis: "right",

@@ -1,11 +1,11 @@
 "use client";
 
+import { ticksUpTo } from "@brisk/charts";
 import { clsx } from "clsx";
 import { type CSSProperties, useState } from "react";
 import ui from "@/components/ui.module.css";
 import { formatClock, formatMs } from "./format";
 import type { RecentTrace } from "./queries";
-import { niceStep } from "./scale";
 import { layoutSpans, type SpanKind, type SpanRow, spanKind } from "./spans";
 import styles from "./waterfall.module.css";
 
@@ -30,8 +30,7 @@ export function Waterfall({ trace }: { trace: RecentTrace }) {
     rows.find((row) => spanKind(row.span) === "sql") ??
     rows[0];
 
-  const step = niceStep(totalMs / 5);
-  const ticks = Array.from({ length: Math.floor(totalMs / step) + 1 }, (_, i) => i * step);
+  const { ticks, step } = ticksUpTo(totalMs, 5);
   const at = (ms: number) => `${(ms / totalMs) * 100}%`;
 
   return (
