@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { freePort } from "@brisk/db/embedded";
 import { seed } from "@brisk/db/seed";
 import { useTestDatabase } from "@brisk/db/testing/database";
+import { type LocalExecutor, spawnLocalExecutor } from "@brisk/jobs/testing";
 import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
@@ -104,24 +105,13 @@ function startApi() {
 }
 
 function startExecutor() {
-  return start(
-    "pnpm",
-    [
-      "--silent",
-      "--filter",
-      "@brisk/inngest-executor",
-      "run",
-      "dev",
-      "--port",
-      String(executorPort),
-      // Five attempts 8 s apart: time enough for a killed api to come back on a loaded machine.
-      "--backoff-ms",
-      "8000",
-      "--sync",
-      `${apiUrl()}/api/inngest`,
-    ],
-    { DATABASE_URL: database.url },
-  );
+  return spawnLocalExecutor({
+    databaseUrl: database.url,
+    port: executorPort,
+    // Five attempts 8 s apart: time enough for a killed api to come back on a loaded machine.
+    backoffMs: 8000,
+    sync: `${apiUrl()}/api/inngest`,
+  });
 }
 
 async function until<T>(what: string, read: () => Promise<T | undefined> | T | undefined) {
@@ -132,7 +122,7 @@ async function until<T>(what: string, read: () => Promise<T | undefined> | T | u
       .catch(() => undefined);
     if (value !== undefined) return value;
     if (Date.now() > deadline) {
-      const logs = started.map((s) => s.output().slice(-3000)).join("\n---\n");
+      const logs = [...started, executor].map((s) => s?.output().slice(-3000)).join("\n---\n");
       throw new Error(`timed out waiting for ${what}\n${logs}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -180,7 +170,7 @@ const emailRows = (to: string, kind = "welcome") =>
   database.handle.sql`select status from emails where "to" = ${to} and kind = ${kind}`;
 
 let api: Started;
-let executor: Started;
+let executor: LocalExecutor;
 
 beforeAll(async () => {
   await seed(database.handle.sql, { users: 1, postsPerUser: 0, demo: true });
@@ -201,7 +191,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await Promise.all(started.map(kill));
+  await Promise.all([...started.map(kill), executor?.kill()]);
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
@@ -212,7 +202,7 @@ describe("faults on the job path", () => {
     await signUp("Killed Executor", "killed.executor@example.com");
     await until("the welcome step to reach the SMTP server", () => smtp.held > held || undefined);
 
-    await kill(executor);
+    await executor.kill();
     // The step finishes in the api while no executor hears its answer.
     smtp.gate.open();
     await until("the email to be accepted", () =>

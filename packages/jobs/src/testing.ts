@@ -1,6 +1,8 @@
+import { spawn } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 
 export interface ReceivedEvent {
   id?: string;
@@ -167,3 +169,61 @@ function canonicalJson(value: unknown): string {
   }
   return JSON.stringify(value);
 }
+
+/**
+ * The local executor's CLI as a process of its own (packages never import tooling, so it is
+ * started through pnpm by name): on `databaseUrl`, at `port`, retrying failed steps after
+ * `backoffMs` when given instead of Inngest's schedule, and syncing `sync` (an app's serve URL) once it
+ * listens. Its own process group, so `stop()` (SIGTERM) and `kill()` (SIGKILL: a crash) reach
+ * pnpm's child too. `output()` keeps its last lines for failure messages.
+ */
+export function spawnLocalExecutor(options: {
+  databaseUrl: string;
+  port: number;
+  backoffMs?: number;
+  sync?: string;
+}) {
+  const child = spawn(
+    "pnpm",
+    [
+      "--silent",
+      "--filter",
+      "@brisk/inngest-executor",
+      "run",
+      "dev",
+      "--port",
+      String(options.port),
+      ...(options.backoffMs !== undefined ? ["--backoff-ms", String(options.backoffMs)] : []),
+      ...(options.sync ? ["--sync", options.sync] : []),
+    ],
+    {
+      cwd: path.resolve(import.meta.dirname, "../../.."),
+      env: { ...process.env, DATABASE_URL: options.databaseUrl },
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let log = "";
+  const keep = (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const signal = async (name: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid!, name);
+      } catch {}
+    }
+    await exited;
+  };
+  return {
+    url: `http://127.0.0.1:${options.port}`,
+    output: () => log,
+    stop: () => signal("SIGTERM"),
+    kill: () => signal("SIGKILL"),
+  };
+}
+
+export type LocalExecutor = ReturnType<typeof spawnLocalExecutor>;

@@ -21,7 +21,7 @@ export async function startSimulator(
   const child = harness.spawn(
     process.execPath,
     ["--import", tsx, "tooling/provider-simulator/src/cli.ts", "--port", String(port)],
-    { cwd: root, env: process.env, stdio: ["ignore", "ignore", "inherit"] },
+    { cwd: root, env: { ...process.env }, stdio: ["ignore", "ignore", "inherit"] },
   );
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {

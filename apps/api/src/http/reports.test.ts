@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -7,6 +6,7 @@ import path from "node:path";
 import { seed } from "@brisk/db/seed";
 import { useTestDatabase } from "@brisk/db/testing/database";
 import { formatCount, type ReportResult } from "@brisk/jobs";
+import { type LocalExecutor, spawnLocalExecutor } from "@brisk/jobs/testing";
 import { createProviderSimulator, DEFAULT_KEYS } from "@brisk/provider-simulator";
 import { PROVIDER_NAMES } from "@brisk/providers";
 import { signedInRequest, TEST_DASHBOARD_ORIGIN } from "@brisk/trpc/testing";
@@ -38,7 +38,6 @@ async function until<T>(what: string, read: () => Promise<T | undefined>, ms = 6
   }
 }
 
-const root = path.resolve(import.meta.dirname, "../../../..");
 const executorUrl = `http://127.0.0.1:${await freePort()}`;
 const database = useTestDatabase();
 const simulator = createProviderSimulator();
@@ -49,7 +48,7 @@ const OTHER_MEMBER = 3;
 const RANGE = { from: "2024-12-01", to: "2025-01-31" };
 
 let api: Awaited<ReturnType<typeof startTestApi>>;
-let executor: ChildProcess;
+let executor: LocalExecutor;
 let dir: string;
 
 beforeAll(async () => {
@@ -78,26 +77,11 @@ beforeAll(async () => {
       freshMs: 60_000,
     },
   });
-  executor = spawn(
-    "pnpm",
-    [
-      "--silent",
-      "--filter",
-      "@brisk/inngest-executor",
-      "run",
-      "dev",
-      "--port",
-      new URL(executorUrl).port,
-      "--backoff-ms",
-      "20",
-    ],
-    {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: database.url },
-      detached: true,
-      stdio: "ignore",
-    },
-  );
+  executor = spawnLocalExecutor({
+    databaseUrl: database.url,
+    port: Number(new URL(executorUrl).port),
+    backoffMs: 20,
+  });
   await until("the executor to sync the app", async () => {
     const response = await fetch(`${api.origin}/api/inngest`, { method: "PUT" });
     return response.ok ? true : undefined;
@@ -105,7 +89,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  if (executor?.pid) process.kill(-executor.pid, "SIGTERM");
+  await executor?.stop();
   await api?.stop();
   await simulator.close();
   await rm(dir, { recursive: true, force: true });

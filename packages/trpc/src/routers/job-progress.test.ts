@@ -1,7 +1,5 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import {
   type JobProgressEvent,
   lastJobProgressId,
@@ -9,6 +7,7 @@ import {
 } from "@brisk/db/queries/job-progress";
 import { seed } from "@brisk/db/seed";
 import { useTestDatabase } from "@brisk/db/testing/database";
+import { type LocalExecutor, spawnLocalExecutor } from "@brisk/jobs/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { internalRequest, type RequestInfo } from "../request";
 import { createCaller } from "../router";
@@ -33,7 +32,6 @@ async function until<T>(what: string, read: () => T | undefined | Promise<T | un
   }
 }
 
-const root = path.resolve(import.meta.dirname, "../../../..");
 const executorUrl = `http://127.0.0.1:${await freePort()}`;
 
 const database = useTestDatabase();
@@ -48,7 +46,7 @@ const holder = useTestRuntime(database, {
 let admin: RequestInfo;
 let member: RequestInfo;
 let serve: Server;
-let executor: ChildProcess;
+let executor: LocalExecutor;
 let other: Runtime;
 const subscriptions: Array<{ stop(): Promise<void> }> = [];
 
@@ -102,19 +100,10 @@ beforeAll(async () => {
   serve = createServer(holder.runtime.jobs!.handler);
   await new Promise<void>((resolve) => serve.listen(0, "127.0.0.1", resolve));
   const serveUrl = `http://127.0.0.1:${(serve.address() as AddressInfo).port}/api/inngest`;
-  executor = spawn(
-    "pnpm",
-    ["--silent", "--filter", "@brisk/inngest-executor", "run", "dev"].concat([
-      "--port",
-      new URL(executorUrl).port,
-    ]),
-    {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: database.url },
-      detached: true,
-      stdio: "ignore",
-    },
-  );
+  executor = spawnLocalExecutor({
+    databaseUrl: database.url,
+    port: Number(new URL(executorUrl).port),
+  });
   await until("the executor to sync the app", async () => {
     const response = await fetch(serveUrl, { method: "PUT" }).catch(() => undefined);
     return response?.ok ? true : undefined;
@@ -124,7 +113,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(subscriptions.map((s) => s.stop()));
   await other?.close();
-  if (executor?.pid) process.kill(-executor.pid, "SIGTERM");
+  await executor?.stop();
   await new Promise<void>((resolve) => (serve ? serve.close(() => resolve()) : resolve()));
 });
 

@@ -1,9 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { seed } from "@brisk/db/seed";
 import { useTestDatabase } from "@brisk/db/testing/database";
+import { type LocalExecutor, spawnLocalExecutor } from "@brisk/jobs/testing";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestRuntime, signedInRequest, useTestRuntime } from "../testing";
@@ -27,7 +26,6 @@ async function until<T>(what: string, read: () => Promise<T | undefined>, ms = 3
   }
 }
 
-const root = path.resolve(import.meta.dirname, "../../../..");
 const executorUrl = `http://127.0.0.1:${await freePort()}`;
 const deadSmtp = `smtp://127.0.0.1:${await freePort()}`;
 
@@ -43,7 +41,7 @@ const holder = useTestRuntime(database, {
 let asAdmin: Awaited<ReturnType<typeof holder.signIn>>;
 let asMember: Awaited<ReturnType<typeof holder.signIn>>;
 let serve: Server;
-let executor: ChildProcess;
+let executor: LocalExecutor;
 
 beforeAll(async () => {
   await seed(database.handle.sql, { users: 3, postsPerUser: 1, demo: true });
@@ -52,27 +50,11 @@ beforeAll(async () => {
   serve = createServer(holder.runtime.jobs!.handler);
   await new Promise<void>((resolve) => serve.listen(0, "127.0.0.1", resolve));
   const serveUrl = `http://127.0.0.1:${(serve.address() as AddressInfo).port}/api/inngest`;
-  // The executor's CLI as a process of its own: packages never import tooling.
-  executor = spawn(
-    "pnpm",
-    [
-      "--silent",
-      "--filter",
-      "@brisk/inngest-executor",
-      "run",
-      "dev",
-      "--port",
-      new URL(executorUrl).port,
-      "--backoff-ms",
-      "20",
-    ],
-    {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: database.url },
-      detached: true,
-      stdio: "ignore",
-    },
-  );
+  executor = spawnLocalExecutor({
+    databaseUrl: database.url,
+    port: Number(new URL(executorUrl).port),
+    backoffMs: 20,
+  });
   // Synced here rather than with --sync: the event below must find the function registered.
   await until("the executor to sync the app", async () => {
     const response = await fetch(serveUrl, { method: "PUT" });
@@ -81,7 +63,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  if (executor?.pid) process.kill(-executor.pid, "SIGTERM");
+  await executor?.stop();
   await new Promise<void>((resolve) => (serve ? serve.close(() => resolve()) : resolve()));
 });
 
