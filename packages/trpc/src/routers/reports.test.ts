@@ -130,6 +130,26 @@ describe("reports.snapshot", () => {
     }
   }, 10_000);
 
+  it("keeps our numbers in the cache until the author's posts change", async () => {
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    // Up to today, so a post written now is in range.
+    const range = { from: day(Date.now() - 300 * 86_400_000), to: day(Date.now()) };
+    const caller = await as(3);
+    const first = await caller.reports.snapshot({ authorId: 3, ...range });
+
+    // A row written behind the api's back is not seen: the numbers came from the cache.
+    await database.handle.sql`
+      insert into posts (author_id, title, body, status) values (3, 'Unseen', 'one two', 'draft')`;
+    const cached = await caller.reports.snapshot({ authorId: 3, ...range });
+    expect(cached.ours).toEqual(first.ours);
+
+    // A post written through the api invalidates the author's scope: both rows are counted.
+    await caller.posts.create({ title: "Counted", body: "three words here", status: "draft" });
+    const fresh = await caller.reports.snapshot({ authorId: 3, ...range });
+    expect(fresh.ours.posts).toBe(first.ours.posts + 2);
+    expect(fresh.ours.words).toBe(first.ours.words + 5);
+  });
+
   it("waits for a provider's own timeout when that is longer than the request timeout", async () => {
     // A request timeout shorter than the providers' (3 s): the call's budget is theirs.
     const short = runtimeWith(60 * 60 * 1000, 1_000);

@@ -19,10 +19,13 @@ import {
 } from "@brisk/providers";
 import { type Span, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { TRPCRouterRecord } from "@trpc/server";
+import type { z } from "zod";
 import { isAdmin, mayActFor, userIdOf } from "../auth/access";
+import { scopes } from "../cache-scopes";
 import type { Context } from "../context";
 import { signedInProcedure, TRPCError } from "../init";
 import {
+  authorNumbersOutput,
   listReportsInput,
   orderReportInput,
   type PartStatus,
@@ -30,6 +33,21 @@ import {
   snapshotInput,
 } from "../schemas/reports";
 import { writeWithin } from "../write";
+
+/**
+ * An author's own numbers over a range, in the user class (15 min): they change only when the
+ * author's posts or name do (the user scope, which post writes invalidate) or a tag is renamed.
+ */
+const oursEntry = (query: {
+  authorId: number;
+  from: string;
+  to: string;
+}): CacheEntry<z.infer<typeof authorNumbersOutput>> => ({
+  key: `reports.ours:${query.authorId}:${query.from}:${query.to}`,
+  scopes: [scopes.user(query.authorId), scopes.tagsList],
+  ttl: "user",
+  schema: authorNumbersOutput,
+});
 
 /**
  * Kept in the reference class (24 h), fresh for PROVIDERS_FRESH_MS (an hour): when a provider
@@ -259,11 +277,18 @@ export const reportsRouter = {
       if (!mayActFor(ctx.actor, input.authorId)) {
         throw new TRPCError({ code: "FORBIDDEN", message: "You can see only your own numbers." });
       }
-      // Before any provider is called: a missing author costs them nothing.
-      const ours = await authorNumbers(ctx.db, input.authorId, input);
-      if (!ours) {
-        throw new TRPCError({ code: "NOT_FOUND", message: `No author with id ${input.authorId}` });
-      }
+      // Before any provider is called: a missing author costs them nothing (and, thrown from
+      // the loader, is not cached: the id may be taken later).
+      const ours = await ctx.cache.getOrLoad(oursEntry(input), async () => {
+        const numbers = await authorNumbers(ctx.db, input.authorId, input);
+        if (!numbers) {
+          throw new TRPCError({
+            code: "NOT_FOUND",
+            message: `No author with id ${input.authorId}`,
+          });
+        }
+        return numbers;
+      });
       const slowest = Math.max(
         ...PROVIDER_NAMES.map((name) => ctx.providers?.clients.timeoutMs(name) ?? 0),
       );

@@ -71,3 +71,12 @@ export const listReportsInput = z
   .default({ limit: 20 });
 
 export const reportByIdInput = z.object({ id: reportIdSchema });
+
+// Output shapes: what the cache checks a value read back from Redis against.
+export const authorNumbersOutput = z.object({
+  author: z.object({ id: z.number().int(), name: z.string() }),
+  posts: z.number().int(),
+  published: z.number().int(),
+  words: z.number().int(),
+  tags: z.array(z.object({ name: z.string(), slug: z.string(), posts: z.number().int() })),
+});
