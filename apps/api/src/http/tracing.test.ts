@@ -2,7 +2,7 @@ import { seed } from "@brisk/db/seed";
 import { useTestDatabase } from "@brisk/db/testing/database";
 import { appRouter, RecentTraces, startTracing } from "@brisk/trpc";
 import { createTRPCRouter, publicProcedure } from "@brisk/trpc/testing";
-import { context } from "@opentelemetry/api";
+import { context, metrics } from "@opentelemetry/api";
 import { suppressTracing } from "@opentelemetry/core";
 import {
   InMemorySpanExporter,
@@ -70,6 +70,12 @@ async function spansOf(traceId: string) {
 }
 
 describe("tracing", () => {
+  it("sets up traces only: no metric export of the SDK's own (metrics go to Prometheus)", () => {
+    // Left to its defaults the SDK exported metrics over OTLP to a collector that is not
+    // there, and spent 7–8 s retrying the last export on SIGTERM.
+    expect(metrics.getMeterProvider().constructor.name).toBe("NoopMeterProvider");
+  });
+
   it("makes the tree request → procedure → SQL statement, named by convention", async () => {
     const res = await fetch(`${base}/users.list?input=${input({ limit: 2 })}`);
     expect(res.status).toBe(200);

@@ -43,6 +43,11 @@ export function startTracing(options: TracingOptions) {
     resource: resourceFromAttributes({ "service.name": options.serviceName }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio) }),
     spanProcessors: processors,
+    // Traces only. Left unset, the SDK would add OTLP metric and log exporters aimed at
+    // localhost:4318 whatever the env says: metrics go to Prometheus (prom-client), and on
+    // SIGTERM the SDK spent 7–8 s retrying the undici metrics' last export to no collector.
+    metricReaders: [],
+    logRecordProcessors: [],
     instrumentations: [new UndiciInstrumentation()],
   });
   sdk.start();
