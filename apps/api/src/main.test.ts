@@ -4,7 +4,7 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@brisk/db/embedded";
-import { seed } from "@brisk/db/seed";
+import { DEMO_PASSWORD, seed } from "@brisk/db/seed";
 import { createTestDatabase } from "@brisk/db/testing";
 import { useTestDatabase } from "@brisk/db/testing/database";
 import { newSession } from "@brisk/trpc/testing";
@@ -224,5 +224,66 @@ describe("graceful shutdown of the real entry point", () => {
     expect(api.output()).toContain('"msg":"stopped"');
     const [user] = await database.handle.sql`select name from users where id = 3`;
     expect(user?.name).toBe("Renamed during shutdown");
+  });
+});
+
+describe("secrets in the logs of the real entry point", () => {
+  it("logs no password, session token or API key, at debug level", async () => {
+    const api = await startApi({ MIGRATE_ON_START: "false", LOG_LEVEL: "debug" });
+    await readyzSays(api, "ready");
+    const origin = "http://localhost:3000";
+    const post = (procedure: string, input: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${api.origin}/trpc/${procedure}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin, ...headers },
+        body: JSON.stringify(input),
+      });
+    const tokenOf = (res: Response) => res.headers.getSetCookie()[0]!.split(";")[0]!.split("=")[1]!;
+
+    const password = "a-secret-passphrase-7f3a";
+    const signUp = await post("auth.signUp", {
+      name: "Secret Sam",
+      email: "secret.sam@example.com",
+      password,
+    });
+    expect(signUp.status).toBe(200);
+    const wrong = await post("auth.signIn", {
+      email: "admin@brisk.dev",
+      password: "a-wrong-guess-91c2",
+    });
+    expect(wrong.status).toBe(401);
+    const admin = await post("auth.signIn", { email: "admin@brisk.dev", password: DEMO_PASSWORD });
+    expect(admin.status).toBe(200);
+    const session = tokenOf(admin);
+    const created = await post(
+      "apiKeys.create",
+      { name: "logged?", role: "admin" },
+      { cookie: `brisk_session=${session}` },
+    );
+    expect(created.status).toBe(200);
+    const { token: apiKey } = ((await created.json()) as { result: { data: { token: string } } })
+      .result.data;
+    const used = await fetch(
+      `${api.origin}/trpc/users.byId?input=${encodeURIComponent('{"id":1}')}`,
+      {
+        headers: { authorization: `Bearer ${apiKey}` },
+      },
+    );
+    expect(used.status).toBe(200);
+
+    api.child.kill("SIGTERM");
+    expect(await api.exited).toBe(0);
+    const output = api.output();
+    expect(output).toContain('"path":"/trpc/apiKeys.create"');
+    for (const secret of [
+      password,
+      "a-wrong-guess-91c2",
+      DEMO_PASSWORD,
+      session,
+      apiKey,
+      tokenOf(signUp),
+    ]) {
+      expect(output).not.toContain(secret);
+    }
   });
 });
