@@ -5,7 +5,7 @@
 import { Group } from "@visx/group";
 import { scaleBand } from "@visx/scale";
 import { Bar } from "@visx/shape";
-import { ChartFrame, EmptyState, extent } from "./frame";
+import { ChartFrame, EmptyState, extent, ValueGrid } from "./frame";
 import { paletteColour, theme } from "./theme";
 import { formatTick, maxOf, round, valueScale } from "./ticks";
 
@@ -54,26 +54,7 @@ export function BarChart({ title, data, unit, colour = paletteColour(0), ...size
         </text>
       ) : null}
       <Group>
-        {axis.ticks.map((v) => (
-          <g key={v}>
-            <line
-              x1={plot.left}
-              x2={plot.left + plot.width}
-              y1={axis.y(v)}
-              y2={axis.y(v)}
-              stroke={theme.grid}
-            />
-            <text
-              x={plot.left - 6}
-              y={axis.y(v)}
-              textAnchor="end"
-              dominantBaseline="middle"
-              fill={theme.muted}
-            >
-              {axis.format(v)}
-            </text>
-          </g>
-        ))}
+        <ValueGrid axis={axis} plot={plot} />
         <line
           x1={plot.left}
           x2={plot.left + plot.width}

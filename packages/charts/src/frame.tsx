@@ -4,6 +4,7 @@
 /** @jsxImportSource react */
 import type { ReactNode } from "react";
 import { theme } from "./theme";
+import type { valueScale } from "./ticks";
 
 /**
  * The root of every chart: fixed size, named for screen readers (aria-label and <title>), and
@@ -57,4 +58,34 @@ export function EmptyState({ width, height }: { width: number; height: number })
 /** A size that cannot produce NaN or a negative extent. */
 export function extent(value: number): number {
   return Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+}
+
+/** Grid lines at a value axis's ticks, across the plot, each labelled at the plot's left. */
+export function ValueGrid({
+  axis,
+  plot,
+}: {
+  axis: ReturnType<typeof valueScale>;
+  plot: { left: number; width: number };
+}) {
+  return axis.ticks.map((v) => (
+    <g key={`l${v}`}>
+      <line
+        x1={plot.left}
+        x2={plot.left + plot.width}
+        y1={axis.y(v)}
+        y2={axis.y(v)}
+        stroke={theme.grid}
+      />
+      <text
+        x={plot.left - 6}
+        y={axis.y(v)}
+        textAnchor="end"
+        dominantBaseline="middle"
+        fill={theme.muted}
+      >
+        {axis.format(v)}
+      </text>
+    </g>
+  ));
 }

@@ -6,7 +6,7 @@ import { Group } from "@visx/group";
 import { scaleLinear, scaleUtc } from "@visx/scale";
 import { LinePath } from "@visx/shape";
 import type { PointerEvent } from "react";
-import { ChartFrame, EmptyState, extent } from "./frame";
+import { ChartFrame, EmptyState, extent, ValueGrid } from "./frame";
 import { paletteColour, theme } from "./theme";
 import { formatUtcTime, maxOf, round, valueScale } from "./ticks";
 
@@ -126,26 +126,7 @@ export function LineChart(props: LineChartProps) {
       ) : null}
 
       <Group>
-        {leftAxis.ticks.map((v) => (
-          <g key={`l${v}`}>
-            <line
-              x1={plot.left}
-              x2={plot.left + plot.width}
-              y1={leftAxis.y(v)}
-              y2={leftAxis.y(v)}
-              stroke={theme.grid}
-            />
-            <text
-              x={plot.left - 6}
-              y={leftAxis.y(v)}
-              textAnchor="end"
-              dominantBaseline="middle"
-              fill={theme.muted}
-            >
-              {leftAxis.format(v)}
-            </text>
-          </g>
-        ))}
+        <ValueGrid axis={leftAxis} plot={plot} />
         {rightAxis?.ticks.map((v) => (
           <text
             key={`r${v}`}

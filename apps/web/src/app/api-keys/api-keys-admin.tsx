@@ -2,6 +2,7 @@
 
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { clsx } from "clsx";
+import table from "@/components/table.module.css";
 import ui from "@/components/ui.module.css";
 import { useTRPC } from "@/trpc/react";
 import { ApiKeyRow } from "./api-key-row";
@@ -37,7 +38,7 @@ export function ApiKeysAdmin() {
           </div>
         ) : (
           <div className={clsx(ui.card, styles.tableCard)}>
-            <table className={styles.keyTable} aria-labelledby="api-keys-title">
+            <table className={clsx(table.table, styles.keyTable)} aria-labelledby="api-keys-title">
               <thead>
                 <tr>
                   <th scope="col">Name</th>

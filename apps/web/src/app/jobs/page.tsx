@@ -3,6 +3,7 @@ import { clsx } from "clsx";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AdminsOnly } from "@/components/admins-only";
+import table from "@/components/table.module.css";
 import ui from "@/components/ui.module.css";
 import { formatDuration, RunStatusBadge } from "@/features/jobs/format";
 import { LiveJobs, LiveRunProgress, LiveStatus } from "@/features/jobs/live-jobs";
@@ -102,7 +103,7 @@ export default async function JobsPage({ searchParams }: { searchParams: SearchP
             </section>
           ) : (
             <div className={clsx(ui.card, styles.tableCard)}>
-              <table className={styles.runTable} aria-label="Runs">
+              <table className={clsx(table.table, styles.runTable)} aria-label="Runs">
                 <thead>
                   <tr>
                     <th scope="col">Function</th>

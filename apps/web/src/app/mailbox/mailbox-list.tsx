@@ -4,6 +4,7 @@ import { useSuspenseInfiniteQuery } from "@tanstack/react-query";
 import { clsx } from "clsx";
 import Link from "next/link";
 import { ListFooter } from "@/components/list-footer";
+import table from "@/components/table.module.css";
 import ui from "@/components/ui.module.css";
 import { EmailStatus } from "@/features/mailbox/email-status";
 import { mailboxListInput, mailboxListPaging } from "@/features/mailbox/queries";
@@ -37,7 +38,7 @@ export function MailboxList() {
         Emails
       </h2>
       <div className={clsx(ui.card, styles.tableCard)}>
-        <table className={styles.mailTable} aria-labelledby="mailbox-title">
+        <table className={clsx(table.table, styles.mailTable)} aria-labelledby="mailbox-title">
           <thead>
             <tr>
               <th scope="col">Subject</th>
