@@ -76,11 +76,13 @@ export async function startEmbeddedPostgres(
       "max_connections=300",
       "-c",
       "shared_buffers=256MB",
-      // Local data only: durability across a power cut is not worth the fsync cost here.
+      // Throwaway data (tests, benchmarks) is not worth the fsync cost; data kept across runs
+      // (dev, and the fault suite's crashed and restarted server) is, so that a commit the
+      // client was told of survives a crash.
       "-c",
       `fsync=${options.persistent ? "on" : "off"}`,
       "-c",
-      "synchronous_commit=off",
+      `synchronous_commit=${options.persistent ? "on" : "off"}`,
     ],
     onLog: (m) => log(m.trimEnd()),
     onError: (m) => log(String(m)),

@@ -5,7 +5,7 @@
  */
 export class Deadline {
   readonly expiresAt: number;
-  private state: "open" | "committing" | "expired" = "open";
+  private state: "open" | "committing" | "committed" | "expired" = "open";
 
   constructor(
     readonly budgetMs: number,
@@ -23,6 +23,20 @@ export class Deadline {
     if (this.state !== "open") return false;
     this.state = "committing";
     return true;
+  }
+
+  /** The write's COMMIT answered: what the call says next must not read as a failed write. */
+  committed(): void {
+    if (this.state === "committing") this.state = "committed";
+  }
+
+  /**
+   * What became of the call's write when the database went away: none was begun (or it was
+   * refused before its COMMIT), its COMMIT was sent with no answer (it may have landed), or
+   * it committed (only what followed failed).
+   */
+  writeOutcome(): "none" | "unknown" | "saved" {
+    return this.state === "committing" ? "unknown" : this.state === "committed" ? "saved" : "none";
   }
 
   /** The deadline fired: true if the call may be answered with 503 now. */

@@ -37,7 +37,34 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 /** Seconds a client should wait before retrying a 503. */
 export const RETRY_AFTER_S = 2;
 
-export function unavailable(kind: "query" | "mutation", cause?: unknown): TRPCError {
+/**
+ * A 503 that tells the client what became of its write, so that "nothing was saved" is only
+ * ever said of a write that did not land: `saved` when it committed and only what followed
+ * (reading the answer back) failed, `unknown` when the database went away with the COMMIT
+ * sent and unanswered. The error formatter puts `outcome` in the answer's data.
+ */
+export class WriteOutcomeError extends TRPCError {
+  constructor(
+    readonly outcome: "saved" | "unknown",
+    cause?: unknown,
+  ) {
+    super({
+      code: "SERVICE_UNAVAILABLE",
+      message:
+        outcome === "saved"
+          ? "Saved, but the database went away before the answer could be read. Reload to see it; do not send it again."
+          : "The database went away while saving: the change may or may not have been saved. Reload to check before sending it again.",
+      cause,
+    });
+  }
+}
+
+export function unavailable(
+  kind: "query" | "mutation",
+  cause?: unknown,
+  write: "none" | "unknown" | "saved" = "none",
+): TRPCError {
+  if (write !== "none") return new WriteOutcomeError(write, cause);
   return new TRPCError({
     code: "SERVICE_UNAVAILABLE",
     message:

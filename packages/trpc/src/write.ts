@@ -29,6 +29,7 @@ export async function writeWithin<T>(
     if (!ctx.deadline.claimCommit()) throw unavailable("mutation");
     return value;
   });
+  ctx.deadline.committed();
   for (const effect of effects) {
     try {
       await effect();

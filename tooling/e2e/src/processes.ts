@@ -30,7 +30,14 @@ export function startProcess(
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once("exit", () => resolve());
+        child.once("exit", () => {
+          // What it started may outlive it (`next start` leaves its next-server behind when
+          // it exits first): the rest of its group goes too.
+          try {
+            process.kill(-child.pid!, "SIGKILL");
+          } catch {}
+          resolve();
+        });
         process.kill(-child.pid!, "SIGTERM");
         setTimeout(() => {
           try {

@@ -12,8 +12,8 @@ const READY_TIMEOUT_MS = 10_000;
 export interface RedisServer {
   url: string;
   port: number;
-  /** SIGTERM, then waits for the process to exit. */
-  stop(): Promise<void>;
+  /** SIGTERM (or `signal`: SIGKILL for a crash), then waits for the process to exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again on the same port, so clients can reconnect after an outage. */
   start(): Promise<void>;
 }
@@ -61,7 +61,7 @@ export function freePort(): Promise<number> {
 export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServer> {
   const binary = ensureRedisServer();
   const port = options.port ?? (await freePort());
-  let running: { stop(): Promise<void> } | null = null;
+  let running: { stop(signal?: NodeJS.Signals): Promise<void> } | null = null;
 
   const server: RedisServer = {
     url: `redis://127.0.0.1:${port}`,
@@ -69,10 +69,10 @@ export async function startRedisServer(options: { port?: number } = {}): Promise
     async start() {
       running ??= await launch(binary, port);
     },
-    async stop() {
+    async stop(signal) {
       const current = running;
       running = null;
-      await current?.stop();
+      await current?.stop(signal);
     },
   };
   await server.start();
@@ -124,8 +124,8 @@ async function launch(binary: string, port: number) {
   };
   process.once("exit", killOnExit);
 
-  const stop = async () => {
-    if (!state.ended) child.kill("SIGTERM");
+  const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
+    if (!state.ended) child.kill(signal);
     await exited;
     process.removeListener("exit", killOnExit);
     await rm(dir, { recursive: true, force: true });

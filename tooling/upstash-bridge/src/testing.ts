@@ -9,8 +9,8 @@ export interface TestRedis {
   token: string;
   /** The redis-server behind the bridge, for checks that bypass it. */
   redisUrl: string;
-  /** An outage: the bridge stays up and answers errors until startRedis(). */
-  stopRedis(): Promise<void>;
+  /** An outage (SIGKILL for a crash): the bridge stays up and answers errors until startRedis(). */
+  stopRedis(signal?: NodeJS.Signals): Promise<void>;
   startRedis(): Promise<void>;
   /** One command through the bridge, as @upstash/redis sends it: its `result`; throws on an error. */
   command(args: (string | number)[]): Promise<unknown>;

@@ -89,7 +89,7 @@ export async function listPosts(db: Database, params: ListPostsParams) {
   };
 }
 
-export async function getPost(db: Database, id: number) {
+export async function getPost(db: Executor, id: number) {
   const row = await db.query.posts.findFirst({
     where: eq(posts.id, id),
     with: withAuthorTagsAndCover,

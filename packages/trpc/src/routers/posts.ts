@@ -119,9 +119,12 @@ async function requireCover(tx: Executor, actor: Actor, authorId: number, mediaI
   }
 }
 
-/** A written post as the reads answer it. */
-async function readBack(ctx: Context, id: number) {
-  const post = await getPost(ctx.db, id);
+/**
+ * A written post as the reads answer it, read in the write's own transaction: once that has
+ * committed, nothing is left that could fail the call and make a saved post look unsaved.
+ */
+async function readBack(tx: Executor, ctx: Context, id: number) {
+  const post = await getPost(tx, id);
   return post ? withCover(post, ctx.mediaUrl) : notFound(id);
 }
 
@@ -155,19 +158,18 @@ export const postsRouter = {
   create: signedInProcedure.input(createPostInput).mutation(async ({ ctx, input }) => {
     const { authorId: named, ...post } = input;
     const authorId = authorOf(ctx.actor, named);
-    const id = await writeWithin(ctx, async (tx, afterCommit) => {
+    return writeWithin(ctx, async (tx, afterCommit) => {
       refuseUnknownTags(await unknownTagIds(tx, post.tagIds));
       if (post.coverMediaId != null) await requireCover(tx, ctx.actor, authorId, post.coverMediaId);
       const created = await insertPost(tx, authorId, post);
       afterCommit(() => ctx.cache.invalidate(postScopes(authorId)));
-      return created;
+      return readBack(tx, ctx, created);
     }).catch(refuseMissingReference);
-    return readBack(ctx, id);
   }),
 
   update: signedInProcedure.input(updatePostInput).mutation(async ({ ctx, input }) => {
     const { id, ...changes } = input;
-    const authorId = await writeWithin(ctx, async (tx, afterCommit) => {
+    return writeWithin(ctx, async (tx, afterCommit) => {
       const current = await requireEditable(tx, ctx.actor, id);
       if (changes.tagIds) refuseUnknownTags(await unknownTagIds(tx, changes.tagIds));
       // The cover it has is kept as it is: an admin may have chosen it, and the editor sends
@@ -176,11 +178,10 @@ export const postsRouter = {
         await requireCover(tx, ctx.actor, current.authorId, changes.coverMediaId);
       }
       const author = await updatePost(tx, id, changes);
-      if (author !== null) afterCommit(() => ctx.cache.invalidate(postScopes(author)));
-      return author;
+      if (author === null) notFound(id);
+      afterCommit(() => ctx.cache.invalidate(postScopes(author)));
+      return readBack(tx, ctx, id);
     }).catch(refuseMissingReference);
-    if (authorId === null) notFound(id);
-    return readBack(ctx, id);
   }),
 
   delete: signedInProcedure.input(deletePostInput).mutation(async ({ ctx, input }) => {
