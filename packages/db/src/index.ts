@@ -2,13 +2,16 @@ export type {
   Database,
   DbHandle,
   DbPoolEnv,
+  DbTarget,
   Executor,
   PoolOptions,
   QueryHook,
+  ReplicaOptions,
+  ReplicaState,
   StatementHook,
   Transaction,
 } from "./client";
-export { createDb, dbPoolEnv, poolOptionsFromEnv } from "./client";
+export { createDb, dbPoolEnv, poolOptionsFromEnv, REPLICA_CHECK_MS } from "./client";
 export { migrationsApplied, migrationsFolder, runMigrations } from "./migrate";
 export {
   formatScryptHash,

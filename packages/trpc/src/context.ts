@@ -8,6 +8,7 @@ import type { JobProgressFeed } from "./job-progress";
 import { createLoaders, type Loaders } from "./loaders";
 import { type Logger, type RequestLog, requestLog } from "./logger";
 import type { ProviderAccess } from "./provider-access";
+import type { ReadRouter } from "./read-routing";
 import type { RequestInfo } from "./request";
 import type { Metrics } from "./telemetry/metrics";
 import type { OpsSeries } from "./telemetry/ops-series";
@@ -59,6 +60,8 @@ export interface Context {
   mediaUrl: (key: string) => string;
   /** The external providers' clients; absent in a process that calls none (the dashboard's). */
   providers?: ProviderAccess | undefined;
+  /** Where a call reads, with read replicas (`routeReads` in init.ts); absent without. */
+  reads?: ReadRouter | undefined;
 }
 
 /** The process-wide parts of every context; only the runtime builds one. */
@@ -96,6 +99,7 @@ export function createContextFactory(deps: ContextDeps) {
       progress: deps.progress,
       mediaUrl: deps.mediaUrl,
       providers: deps.providers,
+      reads: deps.reads,
     };
     return context;
   };

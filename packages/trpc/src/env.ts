@@ -8,6 +8,7 @@ import type {
 import { PROVIDER_NAMES, type ProvidersSettings } from "@brisk/providers";
 import { z } from "zod";
 import type { ProvidersConfig } from "./provider-access";
+import type { ReplicaSettings } from "./read-routing";
 
 /**
  * Environment fragments both hosts read: each app's env module composes the ones it needs
@@ -29,6 +30,39 @@ export const requestEnv = z.object({
   // is answered 503 with Retry-After instead of hanging.
   DB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
 });
+
+/**
+ * Read replicas: streaming standbys of DATABASE_URL (comma-separated URLs), each with a pool of
+ * the same DB_POOL_* settings. Read-only procedure calls go to them; writes, and the reads of a
+ * signed-in caller for DB_REPLICA_STICKY_MS after they write, go to the primary. A replica
+ * further behind than the sticky window (less the second between its checks) or not
+ * answering serves no reads until it catches up.
+ */
+export const replicaEnv = z.object({
+  DATABASE_REPLICA_URLS: z
+    .string()
+    .default("")
+    .transform((list) =>
+      list
+        .split(",")
+        .map((url) => url.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^postgres(ql)?$/ })).max(16)),
+  DB_REPLICA_STICKY_MS: z.coerce.number().int().min(2_000).max(60_000).default(5_000),
+});
+
+/** The runtime's read replicas, or undefined when none are configured. */
+export function replicasFromEnv(
+  env: z.infer<typeof replicaEnv> & RedisEnv,
+): ReplicaSettings | undefined {
+  if (env.DATABASE_REPLICA_URLS.length === 0) return undefined;
+  return {
+    urls: env.DATABASE_REPLICA_URLS,
+    stickyMs: env.DB_REPLICA_STICKY_MS,
+    redis: redisFromEnv(env),
+  };
+}
 
 export const redisEnv = z.object({
   // The cache's tier 2 (Redis over Upstash's REST protocol), on when both are set.

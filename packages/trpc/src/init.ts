@@ -6,7 +6,7 @@ import { crossSiteRefusal } from "./auth/access";
 import type { Context } from "./context";
 import { Deadline } from "./deadline";
 import { failSpan, tracer } from "./telemetry/tracing";
-import { isDatabaseUnavailable, unavailable } from "./unavailable";
+import { isDatabaseUnavailable, unavailable, WriteOutcomeError } from "./unavailable";
 
 /**
  * Errors: a zod failure carries its field messages; an unexpected error reaches the client as
@@ -56,6 +56,7 @@ const t = initTRPC
           ...shape.data,
           zodError,
           requestId: ctx?.request.id ?? null,
+          ...(error instanceof WriteOutcomeError ? { outcome: error.outcome } : {}),
           ...(expose ? { stack: error.stack } : {}),
         },
       };
@@ -121,10 +122,32 @@ const withCall = t.middleware(async ({ ctx, path, type, next, meta }) => {
   if (first === "expired" && deadline.claimExpiry()) throw settle(unavailable(kind));
   const result = await call;
   if (!result.ok && isDatabaseUnavailable(result.error)) {
-    throw settle(unavailable(kind, result.error));
+    throw settle(unavailable(kind, result.error, deadline.writeOutcome()));
   }
   settle(result.ok ? undefined : result.error);
   return result;
+});
+
+/**
+ * Where a call reads, with read replicas (absent without: everything reads the primary). A
+ * query reads a replica, unless its caller wrote within the sticky window; a mutation or a
+ * subscription reads the primary, and a mutation marks its caller before it answers, so the
+ * caller's next reads, on any instance, see the write. Writes go to the primary whatever the
+ * call (read-routing.ts). A replica that failed since its last check (down, restarting) makes
+ * the query run again on the primary rather than fail.
+ */
+const routeReads = t.middleware(async ({ ctx, type, next }) => {
+  const reads = ctx.reads;
+  if (!reads) return next();
+  if (type !== "query") {
+    const result = await reads.onPrimary(() => next());
+    if (type === "mutation") await reads.wrote(ctx.request);
+    return result;
+  }
+  if (await reads.wroteRecently(ctx.request)) return reads.onPrimary(() => next());
+  const result = await reads.onReplica(() => next());
+  if (result.ok || !isDatabaseUnavailable(result.error)) return result;
+  return reads.onPrimary(() => next());
 });
 
 export const createTRPCRouter = t.router;
@@ -136,7 +159,7 @@ export const createCallerFactory = t.createCallerFactory;
  * session, or an API key; 401 otherwise. Admin: 403 for anyone else. Ownership (a member's
  * own posts and name) is checked in the procedure, against the row (auth/access.ts).
  */
-export const publicProcedure = t.procedure.use(withCall);
+export const publicProcedure = t.procedure.use(withCall).use(routeReads);
 
 export const signedInProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const actor = await ctx.caller();

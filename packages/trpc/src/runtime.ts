@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { buildCache, type Cache, type CacheSettings, createCache } from "@brisk/cache";
-import { createDb, type PoolOptions, type QueryHook } from "@brisk/db";
+import { createDb, type PoolOptions, type QueryHook, REPLICA_CHECK_MS } from "@brisk/db";
 import {
   createJobs,
   createRunsConsole,
@@ -11,6 +11,7 @@ import {
 } from "@brisk/jobs";
 import { createProviders } from "@brisk/providers";
 import type { DestinationStream } from "pino";
+import postgres from "postgres";
 import {
   AFTER_RESPONSE_DEFAULTS,
   type AfterResponseSettings,
@@ -25,6 +26,12 @@ import { LOCAL_EXECUTOR_URL } from "./env";
 import { createJobProgressFeed } from "./job-progress";
 import { createLogger } from "./logger";
 import type { ProviderAccess, ProvidersConfig } from "./provider-access";
+import {
+  createReadRouter,
+  createRecentWriters,
+  loadingFromPrimary,
+  type ReplicaSettings,
+} from "./read-routing";
 import { internalRequest, type RequestInfo } from "./request";
 import { createCaller } from "./router";
 import { createMetrics, type Metrics } from "./telemetry/metrics";
@@ -56,6 +63,13 @@ export interface RuntimeConfig {
     applicationName: string;
     /** Sees every statement sent: tests count them with it. */
     onQuery?: QueryHook | undefined;
+    /** Read replicas of `url` (`replicasFromEnv`); absent: everything reads the primary. */
+    replicas?: ReplicaSettings | undefined;
+    /**
+     * A direct connection to the primary for live job progress' LISTEN, when `url` goes
+     * through a pooler in transaction mode (PgBouncer), which cannot carry LISTEN.
+     */
+    listenUrl?: string | undefined;
   };
   /** How long one procedure call may wait on the database before answering 503. */
   requestTimeoutMs: number;
@@ -117,6 +131,7 @@ export function createRuntime(config: RuntimeConfig) {
         outboxBacklog: config.jobs ? () => jobs!.relay.backlog() : undefined,
         progressSubscribers: () => progress.subscribers,
         providerBreakers: config.providers ? () => providers!.clients.breakerStates() : undefined,
+        replicas: config.database.replicas ? () => db.reads?.replicas() ?? [] : undefined,
       })
     : undefined;
   // One keep-alive pool per provider, kept for the process's life.
@@ -135,8 +150,16 @@ export function createRuntime(config: RuntimeConfig) {
     { ...AFTER_RESPONSE_DEFAULTS, ...config.afterResponse },
     metrics?.afterResponse,
   );
+  const replicas = config.database.replicas;
   const db = createDb({
     url: config.database.url,
+    // A caller's reads return to the replicas once the sticky window has passed, so a replica
+    // may lag no more than that window less the time between its checks: then whatever the
+    // caller wrote before the window began has been replayed wherever they read next.
+    replicas: replicas && {
+      urls: replicas.urls,
+      maxLagMs: Math.max(0, replicas.stickyMs - REPLICA_CHECK_MS),
+    },
     pool: config.database.pool,
     applicationName: config.database.applicationName,
     onQuery: config.database.onQuery,
@@ -144,6 +167,18 @@ export function createRuntime(config: RuntimeConfig) {
       ? observeStatements(metrics, new URL(config.database.url).pathname.slice(1))
       : undefined,
   });
+  const reads =
+    replicas && db.reads
+      ? createReadRouter({
+          reads: db.reads,
+          writers: createRecentWriters({
+            stickyMs: replicas.stickyMs,
+            redis: replicas.redis,
+            prefix: CACHE_PREFIX,
+          }),
+          cookieName: sessionCookie(config.auth.dashboardOrigins).name,
+        })
+      : undefined;
   const cache: Cache = config.cache
     ? buildCache({
         ...config.cache,
@@ -198,10 +233,17 @@ export function createRuntime(config: RuntimeConfig) {
   );
   // Listens only once someone subscribes: a process that serves no subscription holds no
   // LISTEN connection.
-  const progress = createJobProgressFeed({ db: db.db, sql: db.sql, log });
+  const listenSql = config.database.listenUrl
+    ? postgres(config.database.listenUrl, {
+        max: 1,
+        onnotice: () => {},
+        connection: { application_name: `${config.database.applicationName}/listen` },
+      })
+    : undefined;
+  const progress = createJobProgressFeed({ db: db.db, sql: listenSql ?? db.sql, log });
   const createContext = createContextFactory({
     db: db.db,
-    cache,
+    cache: reads ? loadingFromPrimary(cache, reads) : cache,
     log,
     requestTimeoutMs: config.requestTimeoutMs,
     exposeErrors: config.exposeErrors,
@@ -214,6 +256,7 @@ export function createRuntime(config: RuntimeConfig) {
     progress,
     mediaUrl: jobs?.media.storage.url ?? mediaUrls(config.mediaPublicUrl),
     providers,
+    reads,
   });
 
   return {
@@ -253,6 +296,7 @@ export function createRuntime(config: RuntimeConfig) {
       // The relay's batch in hand is marked before the pool goes.
       await jobs?.close();
       await progress.close();
+      await listenSql?.end({ timeout: 5 });
       await providers?.clients.close();
       await Promise.all([db.close(), hasher.close()]);
     },

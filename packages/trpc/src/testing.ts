@@ -45,8 +45,11 @@ import { createRuntime, type Runtime, type RuntimeConfig } from "./runtime";
  */
 export function createTestRuntime(
   database: TestDatabase,
-  overrides: Partial<Omit<RuntimeConfig, "database">> = {},
+  overrides: Partial<Omit<RuntimeConfig, "database">> & {
+    database?: Partial<RuntimeConfig["database"]>;
+  } = {},
 ): Runtime {
+  const { database: databaseOverrides, ...rest } = overrides;
   return createRuntime({
     service: "test",
     logLevel: "silent",
@@ -56,11 +59,12 @@ export function createTestRuntime(
       pool: { max: 4, warm: 1 },
       applicationName: `test-${process.pid}`,
       onQuery: database.record,
+      ...databaseOverrides,
     },
     requestTimeoutMs: 5_000,
     exposeErrors: false,
     auth: { dashboardOrigins: [TEST_DASHBOARD_ORIGIN], rateLimitMultiplier: 1 },
-    ...overrides,
+    ...rest,
   });
 }
 

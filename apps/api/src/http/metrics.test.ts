@@ -88,7 +88,9 @@ describe("/metrics", () => {
     ).toEqual({ "users.list": 0, "users.byId": 0 });
 
     // users.list ×3 and the batched byId: one statement each; bad input and 404 reach the db once.
-    expect(series(text, "brisk_db_statement_duration_seconds_count", 'result="ok"')).toBe(5);
+    expect(
+      series(text, "brisk_db_statement_duration_seconds_count", 'result="ok",target="primary"'),
+    ).toBe(5);
   });
 
   it("shows the pool and the process", async () => {

@@ -1,7 +1,7 @@
 import "server-only";
 import { poolOptionsFromEnv } from "@brisk/db";
 import { createRuntime, type Runtime } from "@brisk/trpc";
-import { authFromEnv, redisFromEnv, runsFromEnv } from "@brisk/trpc/env";
+import { authFromEnv, redisFromEnv, replicasFromEnv, runsFromEnv } from "@brisk/trpc/env";
 import { serverEnv } from "@/env";
 
 const globalForRuntime = globalThis as typeof globalThis & { __briskRuntime?: Runtime };
@@ -26,6 +26,7 @@ export function getRuntime(): Runtime {
         url: env.DATABASE_URL,
         pool: poolOptionsFromEnv(env),
         applicationName: `brisk-web:${process.pid}`,
+        replicas: replicasFromEnv(env),
       },
       requestTimeoutMs: env.DB_REQUEST_TIMEOUT_MS,
       exposeErrors: env.NODE_ENV === "development",

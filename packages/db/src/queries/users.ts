@@ -15,7 +15,7 @@ function latestPublished(limit: Placeholder) {
 }
 
 /** The statement behind users.list; `pnpm bench`'s ceiling runs this very SQL. */
-export function listUsersQuery(db: Database) {
+export function listUsersQuery(db: Pick<Database, "query">) {
   return db.query.users.findMany({
     columns: userColumns,
     where: gt(users.id, sql.placeholder("cursor")),
@@ -30,7 +30,7 @@ export function listUsersQuery(db: Database) {
  * each with their latest posts, one statement whatever the number of ids. `= any($ids)`
  * keeps one statement text for every batch size.
  */
-export function usersByIdQuery(db: Database) {
+export function usersByIdQuery(db: Pick<Database, "query">) {
   return db.query.users.findMany({
     columns: userColumns,
     where: sql`${users.id} = any(${sql.placeholder("ids")}::int[])`,
@@ -40,20 +40,22 @@ export function usersByIdQuery(db: Database) {
 
 /**
  * Building a relational query costs about 0.2 ms of CPU, more than the database takes to run
- * it; hot queries are built once per database handle and executed with placeholders.
+ * it; hot queries are built once per pool and executed with placeholders. The pool is named by
+ * `db.query`, read once: with read replicas, each read of it picks the pool of this call.
  */
-const prepared = new WeakMap<Database, ReturnType<typeof prepare>>();
-function prepare(db: Database) {
+const prepared = new WeakMap<Database["query"], ReturnType<typeof prepare>>();
+function prepare(pool: Pick<Database, "query">) {
   return {
-    listUsers: listUsersQuery(db).prepare("users_list"),
-    usersById: usersByIdQuery(db).prepare("users_by_id"),
+    listUsers: listUsersQuery(pool).prepare("users_list"),
+    usersById: usersByIdQuery(pool).prepare("users_by_id"),
   };
 }
 function queriesFor(db: Database) {
-  let queries = prepared.get(db);
+  const { query } = db;
+  let queries = prepared.get(query);
   if (!queries) {
-    queries = prepare(db);
-    prepared.set(db, queries);
+    queries = prepare({ query });
+    prepared.set(query, queries);
   }
   return queries;
 }

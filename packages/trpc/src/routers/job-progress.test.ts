@@ -170,6 +170,28 @@ describe("jobs.progress", () => {
     expect(other.progress.subscribers).toBe(0);
   });
 
+  it("LISTENs on a connection of its own when given one (PgBouncer's transaction mode cannot)", async () => {
+    const applicationName = `listen-test-${process.pid}`;
+    const direct = createTestRuntime(database, {
+      database: { applicationName, listenUrl: database.url },
+    });
+    try {
+      const from = String(await lastJobProgressId(holder.runtime.db.db));
+      const followed = await subscribe(direct, admin, { lastEventId: from });
+      const event = await recordJobProgress(holder.runtime.db.db, step("run-l", null, 1));
+      await until("the event", () => (followed.received.length === 1 ? true : undefined));
+      expect(followed.received.map((r) => r.event)).toEqual([event]);
+      const listening = await database.handle.sql<{ query: string }[]>`
+        select query from pg_stat_activity where application_name = ${`${applicationName}/listen`}`;
+      expect(listening.map((r) => r.query.toLowerCase())).toEqual([
+        expect.stringContaining("listen"),
+      ]);
+      await followed.stop();
+    } finally {
+      await direct.close();
+    }
+  });
+
   it("resumes after a reconnect with exactly the events missed, in order, then live ones", async () => {
     const db = holder.runtime.db.db;
     const seen = await recordJobProgress(db, step("run-b", 2, 1));

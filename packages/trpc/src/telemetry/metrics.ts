@@ -1,10 +1,19 @@
 import { performance } from "node:perf_hooks";
 import type { CacheObserver, CacheStats, RefreshOutcome } from "@brisk/cache";
+import type { DbTarget, ReplicaState } from "@brisk/db";
 import type { ProviderObserver } from "@brisk/providers";
+import { withTimeout } from "@brisk/resilience";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { AfterResponseObserver } from "../after-response";
 import { type AuthObserver, SIGN_IN_OUTCOMES } from "../auth/identity";
 import { boundCounter, boundGauge, boundHistogram } from "./bound-metrics";
+
+/**
+ * How long a scrape waits for a gauge read from Postgres. The outbox backlog is read on the
+ * app's own pool: when slow queries hold every connection, that read would wait with them and
+ * the scrape would hang just when the metrics matter. Past this, the gauge keeps its last value.
+ */
+const SCRAPE_READ_MS = 1_000;
 
 export interface PoolUsage {
   max: number;
@@ -37,6 +46,8 @@ export function createMetrics(options: {
   progressSubscribers?: () => number;
   /** Each external provider's breaker now. */
   providerBreakers?: () => Record<string, (typeof BREAKER_STATES)[number]>;
+  /** Each read replica at its last check (absent without replicas). */
+  replicas?: (() => ReplicaState[]) | undefined;
   /** Milliseconds, for timing calls (tests pass a clock they move). */
   now?: () => number;
 }) {
@@ -64,11 +75,20 @@ export function createMetrics(options: {
   const dbStatementDuration = boundHistogram(registry, {
     name: "brisk_db_statement_duration_seconds",
     help: "Time from sending a SQL statement (or queueing it for a connection) to its answer.",
-    labelNames: ["result"],
+    labelNames: ["result", "target"],
     buckets: LATENCY_BUCKETS,
   });
-  const statementsOk = dbStatementDuration.series({ result: "ok" });
-  const statementsFailed = dbStatementDuration.series({ result: "error" });
+  // `target`: which pool answered, the primary or a read replica.
+  const statements = {
+    primary: {
+      ok: dbStatementDuration.series({ result: "ok", target: "primary" }),
+      error: dbStatementDuration.series({ result: "error", target: "primary" }),
+    },
+    replica: {
+      ok: dbStatementDuration.series({ result: "ok", target: "replica" }),
+      error: dbStatementDuration.series({ result: "error", target: "replica" }),
+    },
+  };
 
   // Pool gauges are read when Prometheus scrapes, with one query on a connection of their own.
   // A scrape collects every metric at once: the three gauges share one query, so they
@@ -76,8 +96,7 @@ export function createMetrics(options: {
   let lastUsage: PoolUsage | undefined;
   let reading: Promise<PoolUsage | undefined> | undefined;
   const usage = () => {
-    reading ??= options
-      .poolUsage()
+    reading ??= withTimeout(SCRAPE_READ_MS, options.poolUsage)
       .then((fresh) => (lastUsage = fresh))
       .catch(() => lastUsage)
       .finally(() => {
@@ -299,7 +318,7 @@ export function createMetrics(options: {
   if (outboxBacklog) {
     let backlog: Promise<{ unsent: number; oldestAgeS: number } | undefined> | undefined;
     const readBacklog = () => {
-      backlog ??= outboxBacklog()
+      backlog ??= withTimeout(SCRAPE_READ_MS, outboxBacklog)
         .catch(() => undefined)
         .finally(() => {
           backlog = undefined;
@@ -390,6 +409,31 @@ export function createMetrics(options: {
     buckets: [60, 300, 900, 1800, 3600, 7200, 14_400, 28_800, 43_200, 86_400],
     registers: [registry],
   });
+  const replicas = options.replicas;
+  if (replicas) {
+    new Gauge({
+      name: "brisk_db_replica_up",
+      help: "1 while a read replica serves reads: it answers its checks and lags within the bound.",
+      labelNames: ["replica"] as const,
+      registers: [registry],
+      collect() {
+        for (const state of replicas()) this.set({ replica: state.host }, state.healthy ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: "brisk_db_replica_lag_seconds",
+      help: "How far each read replica was behind the primary at its last check.",
+      labelNames: ["replica"] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const state of replicas()) {
+          if (state.lagMs !== undefined) this.set({ replica: state.host }, state.lagMs / 1000);
+        }
+      },
+    });
+  }
+
   const providerBreakers = options.providerBreakers;
   if (providerBreakers) {
     new Gauge({
@@ -465,8 +509,8 @@ export function createMetrics(options: {
         counter.inc();
       };
     },
-    statementFinished(seconds: number, ok: boolean) {
-      (ok ? statementsOk : statementsFailed).observe(seconds);
+    statementFinished(seconds: number, ok: boolean, target: DbTarget) {
+      statements[target][ok ? "ok" : "error"].observe(seconds);
     },
   };
 }

@@ -8,8 +8,8 @@ export function observeStatements(
   metrics: Metrics | undefined,
   databaseName: string,
 ): StatementHook {
-  return (statement, seconds, ok, rows) => {
-    metrics?.statementFinished(seconds, ok);
+  return (statement, seconds, ok, rows, target) => {
+    metrics?.statementFinished(seconds, ok, target);
     addDatabaseTime(seconds);
     recordStatementSpan(statement, seconds, ok, rows, databaseName);
   };
