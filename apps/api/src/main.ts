@@ -8,6 +8,7 @@ import {
   memoryFromEnv,
   providersFromEnv,
   redisFromEnv,
+  replicasFromEnv,
 } from "@brisk/trpc/env";
 import { loadEnv } from "./env";
 import { createMetricsServer } from "./http/metrics-server";
@@ -31,6 +32,7 @@ const tracing = slowTraces
 if (env.MIGRATE_ON_START) await runMigrations(env.DATABASE_URL);
 
 const pool = poolOptionsFromEnv(env);
+const replicas = replicasFromEnv(env);
 const cache =
   env.CACHE === "on" ? { memory: memoryFromEnv(env), redis: redisFromEnv(env) } : undefined;
 const jobs = { ...jobsFromEnv(env), media: mediaFromEnv(env) };
@@ -42,6 +44,8 @@ const runtime = createRuntime({
     url: env.DATABASE_URL,
     pool,
     applicationName: `brisk-api:${process.pid}@${os.hostname()}`.slice(0, 55),
+    replicas,
+    listenUrl: env.DATABASE_LISTEN_URL,
   },
   requestTimeoutMs: env.DB_REQUEST_TIMEOUT_MS,
   exposeErrors: env.NODE_ENV === "development",
@@ -52,7 +56,16 @@ const runtime = createRuntime({
   providers,
 });
 const { log } = runtime;
-log.info({ pool, requestTimeoutMs: env.DB_REQUEST_TIMEOUT_MS }, "database pool configured");
+log.info(
+  {
+    pool,
+    requestTimeoutMs: env.DB_REQUEST_TIMEOUT_MS,
+    replicas: replicas
+      ? { hosts: replicas.urls.map((url) => new URL(url).host), stickyMs: replicas.stickyMs }
+      : "none",
+  },
+  "database pool configured",
+);
 log.info(
   cache
     ? {
@@ -102,6 +115,13 @@ const api = createApiServer({
   accessLogSample: env.ACCESS_LOG_SAMPLE,
   trustProxyHops: env.TRUST_PROXY_HOPS,
   maxBodyBytes: env.MAX_BODY_BYTES,
+  limits: {
+    headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+    maxHeaderBytes: env.HTTP_MAX_HEADER_BYTES,
+    keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    maxRequestsPerSocket: env.HTTP_MAX_REQUESTS_PER_SOCKET,
+  },
   readiness: { sql: runtime.db.sql, isWarm: () => warm },
   inngest: runtime.jobs?.handler,
   media: runtime.jobs?.media,
@@ -123,11 +143,11 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info({ signal }, "shutting down");
   const deadline = performance.now() + env.SHUTDOWN_TIMEOUT_MS;
-  // Live progress streams never finish on their own: they end now, and their clients
-  // reconnect to another instance, resuming from their last event.
-  await runtime.progress.close();
+  // Draining cuts the live progress streams, whose clients reconnect to another instance and
+  // resume from their last event; what follows them in this process stops after.
   const { outcome, abandoned } = await api.drain(env.SHUTDOWN_TIMEOUT_MS);
   if (outcome === "timeout") log.warn({ abandoned }, "shutdown deadline passed");
+  await runtime.progress.close();
   // The requests' follow-ups (started as each response finished) get what is left of it,
   // before the pool closes and the last spans are exported.
   await runtime.close(deadline - performance.now());

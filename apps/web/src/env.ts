@@ -7,6 +7,7 @@ import {
   otelEnv,
   parseEnv,
   redisEnv,
+  replicaEnv,
   requestEnv,
   requireRedisPair,
   runsEnv,
@@ -32,6 +33,8 @@ const serverEnvSchema = requireRedisPair(
   baseSchema.extend({
     ...logEnv.shape,
     ...dbPoolEnv.shape,
+    // The api's read replicas; marks of who wrote are shared through the api's Redis.
+    ...replicaEnv.shape,
     ...requestEnv.shape,
     // The api's Redis tier, shared: server renders read what the api cached.
     ...redisEnv.shape,
@@ -45,12 +48,20 @@ const serverEnvSchema = requireRedisPair(
   }),
 );
 
+/** What the response headers depend on (src/proxy.ts): nothing that needs the database. */
+const securitySchema = z.object({
+  ...nodeEnv.shape,
+  ...mediaEnv.pick({ MEDIA_PUBLIC_URL: true }).shape,
+});
+
 type ServerEnv = z.infer<typeof serverEnvSchema>;
 type BaseEnv = z.infer<typeof baseSchema>;
+type SecurityEnv = z.infer<typeof securitySchema>;
 
 const APP = "apps/web";
 let cachedServer: ServerEnv | undefined;
 let cachedBase: BaseEnv | undefined;
+let cachedSecurity: SecurityEnv | undefined;
 
 /** Everything the server needs at request time, DATABASE_URL included. Throws when invalid. */
 export function serverEnv(): ServerEnv {
@@ -62,6 +73,12 @@ export function serverEnv(): ServerEnv {
 export function baseEnv(): BaseEnv {
   cachedBase ??= parseEnv(baseSchema, process.env, APP);
   return cachedBase;
+}
+
+/** The settings every response's security headers are built from. */
+export function securityEnv(): SecurityEnv {
+  cachedSecurity ??= parseEnv(securitySchema, process.env, APP);
+  return cachedSecurity;
 }
 
 /** Read once by src/server/tracing.ts when the server process starts. */

@@ -10,7 +10,8 @@ import {
 } from "@brisk/trpc";
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
 import type { AnyRouter } from "@trpc/server";
-import { healthz, type Readiness, readyz } from "./health";
+import { createReadiness, healthz, type Readiness } from "./health";
+import { DEFAULT_HTTP_LIMITS, type HttpLimits, serverOptions } from "./limits";
 import { createMediaRoute } from "./media-route";
 import { createReportPdfRoute } from "./report-pdf-route";
 import { dispatch, type Handler, json, type Route } from "./routes";
@@ -33,12 +34,16 @@ export interface ServerDeps {
   trustProxyHops?: number | undefined;
   /** Request bodies above this are refused with 413 (MAX_BODY_BYTES); 1 MiB when absent. */
   maxBodyBytes?: number | undefined;
+  /** Timeouts and sizes against slow or oversized requests; DEFAULT_HTTP_LIMITS when absent. */
+  limits?: Partial<HttpLimits> | undefined;
 }
 
 export function createApiServer(deps: ServerDeps) {
   const accessLogSample = deps.accessLogSample ?? 1;
   let draining = false;
   let inFlight = 0;
+  /** Open server-sent event streams (live progress): they never finish on their own. */
+  const streams = new Set<http.ServerResponse>();
   let idle: (() => void) | null = null;
 
   const trpc = createTrpcRoute({
@@ -50,12 +55,13 @@ export function createApiServer(deps: ServerDeps) {
     maxBodyBytes: deps.maxBodyBytes ?? 1024 * 1024,
   }).handle;
 
+  const readyz = createReadiness({ ...deps.readiness, isDraining: () => draining });
   const routes: Route[] = [
     { path: "/healthz", methods: ["GET", "HEAD"], handle: (_req, res) => healthz(res) },
     {
       path: "/readyz",
       methods: ["GET", "HEAD"],
-      handle: (_req, res) => readyz(res, { ...deps.readiness, isDraining: () => draining }),
+      handle: (_req, res) => readyz(res),
     },
     { path: "/trpc/", prefix: true, methods: ["GET", "POST"], traffic: true, handle: trpc },
   ];
@@ -102,6 +108,8 @@ export function createApiServer(deps: ServerDeps) {
   function serveTraffic(route: Route, req: http.IncomingMessage, res: http.ServerResponse) {
     if (draining) res.setHeader("connection", "close");
     inFlight++;
+    const stream = req.headers.accept?.includes("text/event-stream") ?? false;
+    if (stream) streams.add(res);
     const started = performance.now();
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     // A tRPC batch's procedures are children of this span; a caller's traceparent continues.
@@ -117,6 +125,7 @@ export function createApiServer(deps: ServerDeps) {
     if (span.isRecording()) res.setHeader("x-trace-id", span.spanContext().traceId);
     res.on("close", () => {
       inFlight--;
+      if (stream) streams.delete(res);
       if (inFlight === 0) idle?.();
       span.setAttribute("http.response.status_code", res.statusCode);
       span.end();
@@ -136,7 +145,8 @@ export function createApiServer(deps: ServerDeps) {
     context.with(withRequestTiming(trace.setSpan(parent, span)), () => route.handle(req, res));
   }
 
-  const server = http.createServer((req, res) => {
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...deps.limits };
+  const server = http.createServer(serverOptions(limits), (req, res) => {
     res.setHeader("x-request-id", requestId(req.headers["x-request-id"] as string | undefined));
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const match = dispatch(routes, req.method ?? "GET", path);
@@ -150,7 +160,7 @@ export function createApiServer(deps: ServerDeps) {
     if (match.found.traffic) return serveTraffic(match.found, req, res);
     void match.found.handle(req, res);
   });
-  server.keepAliveTimeout = 65_000;
+  server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
 
   return {
     server,
@@ -165,6 +175,11 @@ export function createApiServer(deps: ServerDeps) {
      */
     async drain(timeoutMs: number) {
       draining = true;
+      // An event stream is cut rather than ended: ended, tRPC would send its `return` event
+      // and the client would take the subscription as complete. Cut, the client's
+      // EventSource reconnects (through the balancer, to another instance) with the last
+      // event id it got, and the stream resumes there without a gap.
+      for (const res of streams) res.destroy();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const finished =
