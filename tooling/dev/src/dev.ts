@@ -1,9 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { type Balancer, startBalancer } from "@brisk/balancer";
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from "@brisk/db/embedded";
 import { seedWithProgress } from "@brisk/db/seed-cli";
+import { createUpstashBridge } from "@brisk/upstash-bridge";
+import { type RedisServer, startRedisServer } from "@brisk/upstash-bridge/redis-server";
 import postgres from "postgres";
+import { z } from "zod";
 import { loadDevEnv } from "./env";
 
 /**
@@ -12,11 +18,25 @@ import { loadDevEnv } from "./env";
  * it: each child runs in its own process group, which is signalled as a whole. The root
  * package.json runs this with `exec`, so on Ctrl-C pnpm sees this process exit 0, not a shell
  * killed by SIGINT (which it would report as a failed command).
+ *
+ * `pnpm dev --instances N` runs N api processes behind HAProxy (Debian's, installed when
+ * missing) on the api's port, as production runs them, with Redis behind the Upstash bridge
+ * for what they share (cache, sessions' revocation, rate limits): the dashboard and the
+ * executor reach the api through the balancer.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const env = loadDevEnv();
+const { values } = parseArgs({ options: { instances: { type: "string", default: "1" } } });
+const instances = z.coerce
+  .number()
+  .int()
+  .min(1, "--instances: at least 1")
+  .max(8, "--instances: at most 8 on one machine")
+  .parse(values.instances);
 const children: ChildProcess[] = [];
 let embedded: EmbeddedPostgresHandle | null = null;
+let balancer: Balancer | null = null;
+let redis: { server: RedisServer; bridge: ReturnType<typeof createUpstashBridge> } | null = null;
 let stopping = false;
 
 function say(line: string) {
@@ -88,6 +108,9 @@ async function stop(code: number) {
         }),
     );
   await Promise.all(exits);
+  await balancer?.stop();
+  await redis?.bridge.close();
+  await redis?.server.stop();
   if (embedded) await embedded.stop();
   say("stopped");
   process.exit(code);
@@ -139,17 +162,51 @@ const shared = {
   // The dashboard as a browser reaches it: its cookie-carrying writes name this origin.
   DASHBOARD_ORIGINS: `http://localhost:${env.WEB_PORT},http://127.0.0.1:${env.WEB_PORT}`,
 };
-run("api", "@brisk/api", {
+const apiEnv = {
   ...shared,
-  // One api, and the dashboard writes through it: tier 1 keeps entries without Redis too.
-  API_INSTANCES: "single",
   // Every trace recorded, so the Ops page shows each slow request of a developer's session.
   OTEL_TRACES_SAMPLER_ARG: "1",
-  PORT: String(env.API_PORT),
   MIGRATE_ON_START: "false",
   INNGEST_DEV: executorUrl,
   ...providerUrls,
-});
+};
+if (instances === 1) {
+  // One api, and the dashboard writes through it: tier 1 keeps entries without Redis too.
+  run("api", "@brisk/api", { ...apiEnv, API_INSTANCES: "single", PORT: String(env.API_PORT) });
+} else {
+  let redisEnv = {};
+  if (!env.UPSTASH_REDIS_REST_URL) {
+    const server = await startRedisServer();
+    const token = randomBytes(16).toString("hex");
+    const bridge = createUpstashBridge({ redisUrl: server.url, token });
+    redis = { server, bridge };
+    const port = await bridge.listen(0, "127.0.0.1");
+    redisEnv = {
+      UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${port}`,
+      UPSTASH_REDIS_REST_TOKEN: token,
+    };
+    say(`redis-server ${server.url} behind the Upstash bridge on port ${port}`);
+  }
+  const backends = Array.from({ length: instances }, (_, i) => ({
+    name: `api${i + 1}`,
+    port: env.API_PORT + 1 + i,
+  }));
+  for (const [i, backend] of backends.entries()) {
+    run(backend.name, "@brisk/api", {
+      ...apiEnv,
+      ...redisEnv,
+      API_INSTANCES: "several",
+      PORT: String(backend.port),
+      METRICS_PORT: String(9464 + i),
+      // The balancer appends the client's address to X-Forwarded-For.
+      TRUST_PROXY_HOPS: "1",
+    });
+  }
+  balancer = await startBalancer({ backends, port: env.API_PORT });
+  say(
+    `HAProxy on port ${env.API_PORT} in front of ${backends.map((b) => `${b.name} :${b.port}`).join(", ")}`,
+  );
+}
 run("web", "@brisk/web", {
   ...shared,
   PORT: String(env.WEB_PORT),
@@ -164,7 +221,9 @@ const [apiUp, webUp, executorUp, providersUp] = await Promise.all([
   waitFor(`${executorUrl}/health`, 60_000),
   waitFor(`${providersUrl}/health`, 60_000),
 ]);
-say(`api  ${apiUp ? "ready" : "NOT ready"}  ${apiUrl}/trpc  (health ${apiUrl}/readyz)`);
+say(
+  `api  ${apiUp ? "ready" : "NOT ready"}  ${apiUrl}/trpc  (health ${apiUrl}/readyz${instances > 1 ? `; ${instances} instances behind HAProxy` : ""})`,
+);
 say(`web  ${webUp ? "ready" : "NOT ready"}  http://localhost:${env.WEB_PORT}`);
 say(
   `jobs ${executorUp ? "ready" : "NOT ready"}  ${executorUrl} (local Inngest executor; runs at /v1/runs)`,
@@ -173,8 +232,10 @@ say(
   `providers ${providersUp ? "ready" : "NOT ready"}  ${providersUrl} (simulator; faults: PUT ${providersUrl}/_control/faults)`,
 );
 say(
-  env.UPSTASH_REDIS_REST_URL
-    ? `cache: in-process tier + Redis at ${env.UPSTASH_REDIS_REST_URL}`
-    : "cache: in-process tier only (for Redis: `pnpm bridge --with-redis`, then set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN)",
+  redis
+    ? "cache: in-process tier + Redis (its own redis-server, shared by the instances)"
+    : env.UPSTASH_REDIS_REST_URL
+      ? `cache: in-process tier + Redis at ${env.UPSTASH_REDIS_REST_URL}`
+      : "cache: in-process tier only (for Redis: `pnpm bridge --with-redis`, then set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN)",
 );
 say("Ctrl-C stops everything");

@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn } from "node:child_process";
+
+export interface Proc {
+  name: string;
+  child: ChildProcess;
+  /** Its last output, for failure messages. */
+  output(): string;
+  /** Resolves with the exit code (null when a signal ended it). */
+  exited: Promise<number | null>;
+  /** Sends `signal` to its whole process group (pnpm's children too) and waits for the exit. */
+  signal(signal: NodeJS.Signals): Promise<number | null>;
+  running(): boolean;
+}
+
+/** A real process in a process group of its own, so a kill reaches what it started. */
+export function startProc(
+  name: string,
+  command: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string> },
+): Proc {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let log = "";
+  const keep = (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-30_000);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const running = () => child.exitCode === null && child.signalCode === null;
+  return {
+    name,
+    child,
+    output: () => log,
+    exited,
+    running,
+    async signal(signal) {
+      if (running()) {
+        try {
+          process.kill(-child.pid!, signal);
+        } catch {}
+      }
+      return exited;
+    },
+  };
+}
+
+/** Polls `probe` until it returns a value other than undefined; fails with `what` at the deadline. */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  options: { timeoutMs?: number; everyMs?: number; context?: () => string } = {},
+): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  for (;;) {
+    const value = await Promise.resolve()
+      .then(probe)
+      .catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) {
+      throw new Error(`no ${what} in time${options.context ? `:\n${options.context()}` : ""}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.everyMs ?? 100));
+  }
+}
+
+/** Waits until GET `url` answers 2xx, failing early (with its output) if `proc` exits. */
+export async function untilOk(url: string, proc: Proc, timeoutMs = 60_000) {
+  const outcome = await until(
+    `${proc.name} answering ${url}`,
+    async () => {
+      if (!proc.running()) return "exited";
+      const res = await fetch(url);
+      await res.body?.cancel();
+      return res.ok ? "ok" : undefined;
+    },
+    { timeoutMs, everyMs: 200, context: proc.output },
+  );
+  if (outcome === "exited") throw new Error(`${proc.name} exited:\n${proc.output()}`);
+}

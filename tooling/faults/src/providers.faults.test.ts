@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMixedLoad, tally } from "./load";
+import { note } from "./note";
+import { until } from "./processes";
+import { type Stack, startStack } from "./stack";
+
+let stack: Stack;
+let token: string;
+beforeAll(async () => {
+  stack = await startStack({ instances: 2, redis: true, jobs: true, executorBackoffMs: 1_000 });
+  token = await stack.signIn();
+});
+afterAll(() => stack?.stop());
+
+type Part = { status: "ok" | "stale" | "failed" | "timed-out" };
+
+async function snapshot(authorId: number) {
+  const input = encodeURIComponent(JSON.stringify({ authorId }));
+  const res = await fetch(`${stack.url}/trpc/reports.snapshot?input=${input}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { result: { data: { providers: Record<string, Part> } } };
+  return body.result.data.providers;
+}
+
+describe("providers failing, slow and answering garbage under mixed load", () => {
+  it("answers partial snapshots and finishes every report, with no failed request", async () => {
+    const load = startMixedLoad({
+      url: stack.url,
+      token,
+      connections: 8,
+      tag: "providers",
+      users: 200,
+      mix: { "sign-in": 0, snapshot: 10, report: 3 },
+      thinkMs: 10,
+    });
+    const seen: Record<string, Record<string, number>> = {};
+    try {
+      await until("requests before the faults", () =>
+        load.outcomes.length > 100 ? true : undefined,
+      );
+      stack.simulator.setFault("pageviews", { kind: "error", status: 500 });
+      stack.simulator.setFault("social", { kind: "slow", delayMs: 30_000 });
+      stack.simulator.setFault("search", { kind: "malformed" });
+      // Authors never asked for before: nothing cached to fall back on, so the answers are
+      // the faults' own (failed, timed out), not stale copies.
+      for (let author = 150; author < 160; author++) {
+        for (const [name, part] of Object.entries(await snapshot(author))) {
+          seen[name] ??= {};
+          seen[name]![part.status] = (seen[name]![part.status] ?? 0) + 1;
+        }
+      }
+      await until("requests during the faults", () =>
+        load.outcomes.filter((o) => o.op === "report").length > 10 ? true : undefined,
+      );
+    } finally {
+      stack.simulator.clearFaults();
+      await load.stop();
+    }
+    note("snapshot parts during the faults", seen, tally(load.outcomes));
+    expect(load.failures(), JSON.stringify(tally(load.outcomes))).toEqual([]);
+    expect(seen.pageviews).toEqual({ failed: 10 });
+    // Timed out until its breaker opens, then refused at once (failed) without waiting.
+    expect(Object.keys(seen.social!).sort()).toEqual(
+      Object.keys(seen.social!).length === 1 ? ["timed-out"] : ["failed", "timed-out"],
+    );
+    expect(seen.search).toEqual({ failed: 10 });
+    expect(seen.newsletter).toEqual({ ok: 10 });
+    expect(seen.revenue).toEqual({ ok: 10 });
+
+    // The reports ordered during the faults retried their failed providers' steps and
+    // finished once the providers answered again.
+    await until(
+      "every report finished",
+      async () => {
+        const rows = await stack.sql<{ status: string; n: number }[]>`
+          select status, count(*)::int as n from reports group by status`;
+        const open = rows.filter((r) => r.status === "queued" || r.status === "running");
+        return open.length === 0 ? rows : undefined;
+      },
+      { timeoutMs: 120_000, context: () => stack.executor.output().slice(-3_000) },
+    );
+    const [failed] = await stack.sql<{ n: number }[]>`
+      select count(*)::int as n from reports where status <> 'done'`;
+    expect(failed!.n).toBe(0);
+  });
+});

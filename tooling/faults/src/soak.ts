@@ -1,0 +1,170 @@
+import { readdir, readFile } from "node:fs/promises";
+import { type Outcome, startMixedLoad, tally } from "./load";
+import type { ApiInstance, Stack } from "./stack";
+
+/** One look at an api instance: its process as the kernel sees it, and its own metrics. */
+export interface InstanceSample {
+  rssMb: number;
+  openFds: number;
+  /** libuv handles (sockets, servers, timers' handle) as Node counts them. */
+  handles: number;
+  /** Pending timers (`Timeout` resources). */
+  timers: number;
+  /** Its connections to Postgres, as Postgres counts them (pools, monitor, LISTEN). */
+  pgConnections: number;
+}
+
+export interface SoakSample {
+  /** Seconds since the load started. */
+  at: number;
+  requests: number;
+  reqPerS: number;
+  p99Ms: number;
+  errors: number;
+  instances: Record<string, InstanceSample>;
+}
+
+export interface SoakOptions {
+  seconds: number;
+  /** Users 1..users exist (the stack's seed). */
+  users: number;
+  connections: number;
+  /** Seconds between samples. */
+  everyS: number;
+  onSample?: (sample: SoakSample) => void;
+}
+
+async function metricsOf(api: ApiInstance) {
+  const text = await (await fetch(api.metricsUrl)).text();
+  const value = (series: string) => {
+    const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+    return line ? Number(line.split(" ")[1]) : Number.NaN;
+  };
+  return {
+    handles: value("brisk_nodejs_active_handles_total"),
+    timers: value('brisk_nodejs_active_resources{type="Timeout"}'),
+  };
+}
+
+async function sampleInstance(stack: Stack, api: ApiInstance): Promise<InstanceSample> {
+  const pid = api.proc.child.pid!;
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+  const [metrics, fds, [row]] = await Promise.all([
+    metricsOf(api),
+    readdir(`/proc/${pid}/fd`),
+    stack.sql<{ n: number }[]>`
+      select count(*)::int as n from pg_stat_activity
+      where application_name like ${`brisk-api:${pid}@%`}`,
+  ]);
+  return {
+    rssMb: Math.round(rssKb / 102.4) / 10,
+    openFds: fds.length,
+    ...metrics,
+    pgConnections: row!.n,
+  };
+}
+
+function p99(outcomes: Outcome[]) {
+  if (outcomes.length === 0) return 0;
+  const sorted = outcomes.map((o) => o.ms).sort((a, b) => a - b);
+  return Math.round(sorted[Math.floor(sorted.length * 0.99)]! * 10) / 10;
+}
+
+/** Each connection's pause between its requests. */
+export const THINK_MS = 150;
+
+/**
+ * A bounded soak: mixed load through the balancer for `seconds`, sampling throughput, latency,
+ * and each instance's memory, handles, timers and database connections every `everyS`.
+ */
+export async function soak(stack: Stack, token: string, options: SoakOptions) {
+  const load = startMixedLoad({
+    url: stack.url,
+    token,
+    connections: options.connections,
+    tag: "soak",
+    users: options.users,
+    // Sign-ins hash a password (184 ms of a core) and reports make PDFs: a few of each, as
+    // people do, beside the reads and writes that make up the traffic.
+    mix: { read: 60, list: 20, write: 15, "sign-in": 0.05, report: 0.1 },
+    // Paced below what two cores can answer: a soak looks for what grows over time, and a
+    // machine held at saturation would instead measure load shedding (sign-ins refused 503
+    // when their hashing threads, niced below request work, get no core).
+    thinkMs: THINK_MS,
+  });
+  const samples: SoakSample[] = [];
+  const started = performance.now();
+  let seen = 0;
+  while (performance.now() - started < options.seconds * 1_000) {
+    await new Promise((resolve) => setTimeout(resolve, options.everyS * 1_000));
+    const window = load.outcomes.slice(seen);
+    seen += window.length;
+    const instances: Record<string, InstanceSample> = {};
+    for (const api of stack.apis) instances[api.name] = await sampleInstance(stack, api);
+    const sample: SoakSample = {
+      at: Math.round((performance.now() - started) / 100) / 10,
+      requests: seen,
+      reqPerS: Math.round(window.length / options.everyS),
+      p99Ms: p99(window),
+      errors: window.filter((o) => o.status < 200 || o.status >= 300).length,
+      instances,
+    };
+    samples.push(sample);
+    options.onSample?.(sample);
+  }
+  const outcomes = await load.stop();
+  return { samples, outcomes, counts: tally(outcomes) };
+}
+
+/** Least-squares slope of `ys` over `xs`. */
+function slope(xs: number[], ys: number[]) {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (xs[i]! - mx) * (ys[i]! - my);
+    den += (xs[i]! - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
+/**
+ * What the soak's samples say after warm-up (the first `warmupShare` of them): per instance,
+ * RSS growth in MB per 100,000 requests and how far handles, timers, descriptors and database
+ * connections moved from their first post-warm-up value.
+ */
+export function trends(samples: SoakSample[], warmupShare = 0.25) {
+  const steady = samples.slice(Math.floor(samples.length * warmupShare));
+  const first = steady[0]!;
+  const last = steady.at(-1)!;
+  const names = Object.keys(first.instances);
+  return Object.fromEntries(
+    names.map((name) => {
+      const of = (pick: (s: InstanceSample) => number) =>
+        steady.map((s) => pick(s.instances[name]!));
+      const rssPerRequest = slope(
+        steady.map((s) => s.requests),
+        of((s) => s.rssMb),
+      );
+      const growth = (pick: (s: InstanceSample) => number) =>
+        pick(last.instances[name]!) - pick(first.instances[name]!);
+      const maxOver = (pick: (s: InstanceSample) => number) =>
+        Math.max(...of(pick)) - pick(first.instances[name]!);
+      return [
+        name,
+        {
+          rssMbPer100kRequests: Math.round(rssPerRequest * 100_000 * 10) / 10,
+          rssMb: { first: first.instances[name]!.rssMb, last: last.instances[name]!.rssMb },
+          handlesGrowth: growth((s) => s.handles),
+          handlesMaxOver: maxOver((s) => s.handles),
+          timersGrowth: growth((s) => s.timers),
+          fdsGrowth: growth((s) => s.openFds),
+          pgConnectionsGrowth: growth((s) => s.pgConnections),
+        },
+      ];
+    }),
+  );
+}
