@@ -132,37 +132,34 @@ function slope(xs: number[], ys: number[]) {
 }
 
 /**
- * What the soak's samples say after warm-up (the first `warmupShare` of them): per instance,
- * RSS growth in MB per 100,000 requests and how far handles, timers, descriptors and database
- * connections moved from their first post-warm-up value.
+ * What the soak's samples say after warm-up (the first `warmupShare` of them: tier 1 filling
+ * to its bound, V8 growing its heap, pools opening): per instance, the least-squares trend of
+ * each measure over the requests served, as RSS MB per 100,000 requests and, for counts
+ * (handles, timers, descriptors, connections), as the drift across the steady part. A trend
+ * rather than last minus first, because sockets come and go: one look may catch a dozen more
+ * keep-alive connections open than the next.
  */
-export function trends(samples: SoakSample[], warmupShare = 0.25) {
+export function trends(samples: SoakSample[], warmupShare = 0.4) {
   const steady = samples.slice(Math.floor(samples.length * warmupShare));
-  const first = steady[0]!;
-  const last = steady.at(-1)!;
-  const names = Object.keys(first.instances);
+  const requests = steady.map((s) => s.requests);
+  const span = requests.at(-1)! - requests[0]!;
+  const names = Object.keys(steady[0]!.instances);
   return Object.fromEntries(
     names.map((name) => {
       const of = (pick: (s: InstanceSample) => number) =>
         steady.map((s) => pick(s.instances[name]!));
-      const rssPerRequest = slope(
-        steady.map((s) => s.requests),
-        of((s) => s.rssMb),
-      );
-      const growth = (pick: (s: InstanceSample) => number) =>
-        pick(last.instances[name]!) - pick(first.instances[name]!);
-      const maxOver = (pick: (s: InstanceSample) => number) =>
-        Math.max(...of(pick)) - pick(first.instances[name]!);
+      const drift = (pick: (s: InstanceSample) => number) =>
+        Math.round(slope(requests, of(pick)) * span * 10) / 10;
+      const rss = of((s) => s.rssMb);
       return [
         name,
         {
-          rssMbPer100kRequests: Math.round(rssPerRequest * 100_000 * 10) / 10,
-          rssMb: { first: first.instances[name]!.rssMb, last: last.instances[name]!.rssMb },
-          handlesGrowth: growth((s) => s.handles),
-          handlesMaxOver: maxOver((s) => s.handles),
-          timersGrowth: growth((s) => s.timers),
-          fdsGrowth: growth((s) => s.openFds),
-          pgConnectionsGrowth: growth((s) => s.pgConnections),
+          rssMbPer100kRequests: Math.round(slope(requests, rss) * 100_000 * 10) / 10,
+          rssMb: { first: rss[0]!, last: rss.at(-1)!, max: Math.max(...rss) },
+          handlesDrift: drift((s) => s.handles),
+          timersDrift: drift((s) => s.timers),
+          fdsDrift: drift((s) => s.openFds),
+          pgConnectionsDrift: drift((s) => s.pgConnections),
         },
       ];
     }),
