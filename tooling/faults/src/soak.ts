@@ -31,6 +31,12 @@ export interface SoakOptions {
   connections: number;
   /** Seconds between samples. */
   everyS: number;
+  /**
+   * With it, the process counts are also read idle: after `warmupS` of the same load, and
+   * again after the soak, each time `settleS` after the load stopped (past the api's 65 s
+   * keep-alive, so the balancer's idle connections are gone). A leak keeps what it took.
+   */
+  idle?: { warmupS: number; settleS: number };
   onSample?: (sample: SoakSample) => void;
 }
 
@@ -79,20 +85,20 @@ export const THINK_MS = 150;
  * and each instance's memory, handles, timers and database connections every `everyS`.
  */
 export async function soak(stack: Stack, token: string, options: SoakOptions) {
-  const load = startMixedLoad({
-    url: stack.url,
-    token,
-    connections: options.connections,
-    tag: "soak",
-    users: options.users,
-    // Sign-ins hash a password (184 ms of a core) and reports make PDFs: a few of each, as
-    // people do, beside the reads and writes that make up the traffic.
-    mix: { read: 60, list: 20, write: 15, "sign-in": 0.05, report: 0.1 },
-    // Paced below what two cores can answer: a soak looks for what grows over time, and a
-    // machine held at saturation would instead measure load shedding (sign-ins refused 503
-    // when their hashing threads, niced below request work, get no core).
-    thinkMs: THINK_MS,
-  });
+  const idleSample = async () => {
+    await new Promise((resolve) => setTimeout(resolve, options.idle!.settleS * 1_000));
+    const instances: Record<string, InstanceSample> = {};
+    for (const api of stack.apis) instances[api.name] = await sampleInstance(stack, api);
+    return instances;
+  };
+  let idleBefore: Record<string, InstanceSample> | undefined;
+  if (options.idle) {
+    const warm = startLoad(stack, token, options);
+    await new Promise((resolve) => setTimeout(resolve, options.idle!.warmupS * 1_000));
+    await warm.stop();
+    idleBefore = await idleSample();
+  }
+  const load = startLoad(stack, token, options);
   const samples: SoakSample[] = [];
   const started = performance.now();
   let seen = 0;
@@ -114,7 +120,30 @@ export async function soak(stack: Stack, token: string, options: SoakOptions) {
     options.onSample?.(sample);
   }
   const outcomes = await load.stop();
-  return { samples, outcomes, counts: tally(outcomes) };
+  const idleAfter = idleBefore ? await idleSample() : undefined;
+  return {
+    samples,
+    outcomes,
+    counts: tally(outcomes),
+    idle: idleBefore && idleAfter ? { before: idleBefore, after: idleAfter } : undefined,
+  };
+}
+
+function startLoad(stack: Stack, token: string, options: SoakOptions) {
+  return startMixedLoad({
+    url: stack.url,
+    token,
+    connections: options.connections,
+    tag: "soak",
+    users: options.users,
+    // Sign-ins hash a password (184 ms of a core) and reports make PDFs: a few of each, as
+    // people do, beside the reads and writes that make up the traffic.
+    mix: { read: 60, list: 20, write: 15, "sign-in": 0.05, report: 0.1 },
+    // Paced below what two cores can answer: a soak looks for what grows over time, and a
+    // machine held at saturation would instead measure load shedding (sign-ins refused 503
+    // when their hashing threads, niced below request work, get no core).
+    thinkMs: THINK_MS,
+  });
 }
 
 /** Least-squares slope of `ys` over `xs`. */
