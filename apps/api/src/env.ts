@@ -82,12 +82,6 @@ const variables = requireRedisPair(
       .min(1_000)
       .max(1_200_000)
       .default(limits.keepAliveTimeoutMs),
-    HTTP_MAX_REQUESTS_PER_SOCKET: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(1_000_000)
-      .default(limits.maxRequestsPerSocket),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     MIGRATE_ON_START: z
       .enum(["true", "false"])

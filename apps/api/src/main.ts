@@ -120,7 +120,6 @@ const api = createApiServer({
     requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
     maxHeaderBytes: env.HTTP_MAX_HEADER_BYTES,
     keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
-    maxRequestsPerSocket: env.HTTP_MAX_REQUESTS_PER_SOCKET,
   },
   readiness: { sql: runtime.db.sql, isWarm: () => warm },
   inngest: runtime.jobs?.handler,

@@ -115,9 +115,10 @@ const withCall = t.middleware(async ({ ctx, path, type, next, meta }) => {
   }
 
   // tRPC turns whatever the layers below throw into a failed result: `call` never rejects.
+  const run = () => routeReads(ctx, type, () => next({ ctx: { deadline } }));
   const call = span?.isRecording()
-    ? context.with(trace.setSpan(context.active(), span), () => next({ ctx: { deadline } }))
-    : next({ ctx: { deadline } });
+    ? context.with(trace.setSpan(context.active(), span), run)
+    : run();
   const first = await Promise.race([call, expired]);
   if (first === "expired" && deadline.claimExpiry()) throw settle(unavailable(kind));
   const result = await call;
@@ -134,21 +135,26 @@ const withCall = t.middleware(async ({ ctx, path, type, next, meta }) => {
  * subscription reads the primary, and a mutation marks its caller before it answers, so the
  * caller's next reads, on any instance, see the write. Writes go to the primary whatever the
  * call (read-routing.ts). A replica that failed since its last check (down, restarting) makes
- * the query run again on the primary rather than fail.
+ * the query run again on the primary rather than fail. Part of `withCall`, not a middleware
+ * of its own: each middleware layer costs every call.
  */
-const routeReads = t.middleware(async ({ ctx, type, next }) => {
+async function routeReads<R extends { ok: boolean; error?: unknown }>(
+  ctx: Context,
+  type: "query" | "mutation" | "subscription",
+  run: () => Promise<R>,
+): Promise<R> {
   const reads = ctx.reads;
-  if (!reads) return next();
+  if (!reads) return run();
   if (type !== "query") {
-    const result = await reads.onPrimary(() => next());
+    const result = await reads.onPrimary(run);
     if (type === "mutation") await reads.wrote(ctx.request);
     return result;
   }
-  if (await reads.wroteRecently(ctx.request)) return reads.onPrimary(() => next());
-  const result = await reads.onReplica(() => next());
+  if (await reads.wroteRecently(ctx.request)) return reads.onPrimary(run);
+  const result = await reads.onReplica(run);
   if (result.ok || !isDatabaseUnavailable(result.error)) return result;
-  return reads.onPrimary(() => next());
-});
+  return reads.onPrimary(run);
+}
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -159,7 +165,7 @@ export const createCallerFactory = t.createCallerFactory;
  * session, or an API key; 401 otherwise. Admin: 403 for anyone else. Ownership (a member's
  * own posts and name) is checked in the procedure, against the row (auth/access.ts).
  */
-export const publicProcedure = t.procedure.use(withCall).use(routeReads);
+export const publicProcedure = t.procedure.use(withCall);
 
 export const signedInProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const actor = await ctx.caller();

@@ -175,7 +175,7 @@ Idle, ${IDLE_SETTLE_S} s after the load stopped (past the api's 65 s keep-alive)
   })
   .join("; ")} (a leak would keep what it took; the bound is ${IDLE_SLACK} more of any).
 
-Under load the counts move with the sockets open at each look; their drift below is a least-squares trend, for information. Warm-up is the first 40 % of the samples (tier 1 filling to its bound, V8 growing its heap). Trends are least-squares over the requests served after it; a drift is that trend across the steady part (sockets come and go, so a count is read by its trend, not by two looks). Answers by operation and status: ${Object.entries(
+Under load the counts move with the sockets open at each look; their drift in the table above is a least-squares trend, for information. Warm-up is the first 40 % of the samples (tier 1 filling to its bound, V8 growing its heap). Trends are least-squares over the requests served after it; a drift is that trend across the steady part (sockets come and go, so a count is read by its trend, not by two looks). Answers by operation and status: ${Object.entries(
   counts,
 )
   .map(([k, v]) => `${k}: ${v}`)
@@ -183,7 +183,11 @@ Under load the counts move with the sockets open at each look; their drift below
 
 ![RSS per instance](soak-rss.svg)
 
+RSS of each instance: blue api1, green api2.
+
 ![req/s and p99](soak-traffic.svg)
+
+Blue: requests per second (left axis); green: p99 latency in ms of each 10 s window (right axis).
 
 | s | requests | req/s | p99 ms | errors | ${names.map((n) => `${n} RSS MB / handles / timers / fds / pg`).join(" | ")} |
 | ---: | ---: | ---: | ---: | ---: | ${names.map(() => "---").join(" | ")} |

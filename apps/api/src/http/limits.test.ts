@@ -31,7 +31,6 @@ const LIMITS: HttpLimits = {
   requestTimeoutMs: 2_000,
   maxHeaderBytes: 8 * 1024,
   keepAliveTimeoutMs: 5_000,
-  maxRequestsPerSocket: 0,
 };
 
 let stop: (() => Promise<unknown>) | undefined;

@@ -16,9 +16,6 @@ export interface HttpLimits {
    * balancer in front, so the balancer always closes first and never sends a request onto a
    * socket this server is closing (a 502 for a request that did nothing wrong). */
   keepAliveTimeoutMs: number;
-  /** Requests a keep-alive socket carries before it is closed (0: no limit), so clients that
-   * hold connections open spread onto instances added since. */
-  maxRequestsPerSocket: number;
 }
 
 export const DEFAULT_HTTP_LIMITS: HttpLimits = {
@@ -28,10 +25,12 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   maxHeaderBytes: 16 * 1024,
   // Above the 60 s idle timeout of AWS's ALB and nginx's default.
   keepAliveTimeoutMs: 65_000,
-  maxRequestsPerSocket: 1_000,
 };
 
-/** node:http's options for `limits`; `maxRequestsPerSocket` is set on the server after. */
+/**
+ * node:http's options for `limits`. No cap on requests per socket: Node answers 503 to what a
+ * client sends on a socket past its cap, and a balancer in front spreads requests anyway.
+ */
 export function serverOptions(limits: HttpLimits): http.ServerOptions {
   return {
     headersTimeout: limits.headersTimeoutMs,

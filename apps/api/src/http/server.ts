@@ -160,7 +160,6 @@ export function createApiServer(deps: ServerDeps) {
     if (match.found.traffic) return serveTraffic(match.found, req, res);
     void match.found.handle(req, res);
   });
-  server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
 
   return {
     server,
