@@ -79,10 +79,11 @@ export function createRecentWriters(options: {
 export type RecentWriters = ReturnType<typeof createRecentWriters>;
 
 /**
- * Where a procedure call reads, decided in one place (the `routeReads` layer in init.ts):
- * a query reads a replica unless its caller wrote within the sticky window; a mutation (and a
- * subscription) reads the primary, and marks its caller. Writes go to the primary whatever the
- * call (Drizzle's withReplicas), and so does everything outside a procedure call.
+ * Where a procedure call reads, decided in one place (`routeReads`, a step of `withCall` in
+ * init.ts): a query reads a replica unless its caller wrote within the sticky window; a
+ * mutation (and a subscription) reads the primary, and marks its caller. Writes go to the
+ * primary whatever the call (Drizzle's withReplicas), and so does everything outside a
+ * procedure call.
  */
 export function createReadRouter(deps: {
   reads: NonNullable<DbHandle["reads"]>;
