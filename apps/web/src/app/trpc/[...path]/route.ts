@@ -1,5 +1,4 @@
-import { baseEnv } from "@/env";
-import { forwardedFor } from "@/server/request";
+import { forwardToApi } from "@/server/forward-to-api";
 
 /**
  * Browsers call tRPC on the dashboard's own origin (no CORS); this forwards to apps/api. A
@@ -16,41 +15,11 @@ import { forwardedFor } from "@/server/request";
  */
 export const dynamic = "force-dynamic";
 
-// Hop-by-hop headers, and those that fetch() has already acted on (it decompresses bodies).
-const DROPPED = [
-  "host",
-  "connection",
-  "keep-alive",
-  "transfer-encoding",
-  "content-length",
-  "content-encoding",
-];
+// What a tRPC client reads when the api cannot be reached: an error in tRPC's shape.
+const UNREACHABLE = { error: { message: "The api is unreachable. Retry shortly.", code: -32603 } };
 
-async function forward(request: Request): Promise<Response> {
-  const url = new URL(request.url);
-  const headers = new Headers(request.headers);
-  for (const name of DROPPED) headers.delete(name);
-  const client = forwardedFor(request.headers.get("x-forwarded-for"));
-  if (client) headers.set("x-forwarded-for", client);
-  else headers.delete("x-forwarded-for");
-  const hasBody = request.method !== "GET" && request.method !== "HEAD";
-  try {
-    const upstream = await fetch(`${baseEnv().API_URL}${url.pathname}${url.search}`, {
-      method: request.method,
-      headers,
-      body: hasBody ? await request.arrayBuffer() : undefined,
-      redirect: "manual",
-      signal: request.signal,
-    });
-    const out = new Headers(upstream.headers);
-    for (const name of DROPPED) out.delete(name);
-    return new Response(upstream.body, { status: upstream.status, headers: out });
-  } catch {
-    return Response.json(
-      { error: { message: "The api is unreachable. Retry shortly.", code: -32603 } },
-      { status: 502, headers: { "retry-after": "2" } },
-    );
-  }
+function forward(request: Request) {
+  return forwardToApi(request, UNREACHABLE);
 }
 
 export { forward as GET, forward as POST };
