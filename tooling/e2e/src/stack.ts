@@ -5,10 +5,10 @@ import { freePort } from "@brisk/db/embedded";
 import { type SeedOptions, seed } from "@brisk/db/seed";
 import { type TestDatabase, useTestDatabase } from "@brisk/db/testing/database";
 import { createProviderSimulator, PROVIDERS } from "@brisk/provider-simulator";
+import { type Proc, startProc, untilOk } from "@brisk/test-env/processes";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { chromiumArgs, ensureChromium } from "./chromium";
-import { type Started, startProcess, waitForOk } from "./processes";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -43,7 +43,7 @@ export function useStack(
   } = {},
 ): Stack {
   const database = useTestDatabase();
-  const servers: Started[] = [];
+  const servers: Proc[] = [];
   const stack = {} as Stack;
   const simulator = options.providers ? createProviderSimulator() : undefined;
 
@@ -78,7 +78,7 @@ export function useStack(
         ? PROVIDERS.map((name) => [`PROVIDER_${name.toUpperCase()}_URL`, `${simulatorUrl}/${name}`])
         : [],
     );
-    const api = startProcess(process.execPath, ["dist/main.js"], {
+    const api = startProc("api", process.execPath, ["dist/main.js"], {
       cwd: path.join(root, "apps/api"),
       env: {
         ...common,
@@ -94,7 +94,8 @@ export function useStack(
     });
     servers.push(api);
     const executor = options.jobs
-      ? startProcess(
+      ? startProc(
+          "executor",
           "pnpm",
           [
             "--silent",
@@ -113,7 +114,7 @@ export function useStack(
       : undefined;
     if (executor) servers.push(executor);
     const nextBin = path.join(root, "apps/web/node_modules/next/dist/bin/next");
-    const site = startProcess(process.execPath, [nextBin, "start", "--port", String(webPort)], {
+    const site = startProc("web", process.execPath, [nextBin, "start", "--port", String(webPort)], {
       cwd: path.join(root, "apps/web"),
       env: {
         ...common,
@@ -127,9 +128,9 @@ export function useStack(
     });
     servers.push(site);
     await Promise.all([
-      waitForOk(`${apiUrl}/readyz`, api),
-      waitForOk(`${stack.web}/api/health`, site),
-      executor && waitForOk(`${executorUrl}/health`, executor),
+      untilOk(`${apiUrl}/readyz`, api),
+      untilOk(`${stack.web}/api/health`, site),
+      executor && untilOk(`${executorUrl}/health`, executor),
     ]);
     stack.browser = await chromium.launch({ executablePath, args: chromiumArgs });
     mkdirSync(artifacts, { recursive: true });

@@ -1,8 +1,8 @@
 import { createBriskClient } from "@brisk/api-contract";
+import { until } from "@brisk/test-env/processes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMixedLoad, tally } from "./load";
 import { note } from "./note";
-import { until } from "./processes";
 import { type ApiInstance, type Stack, startStack } from "./stack";
 
 let stack: Stack;

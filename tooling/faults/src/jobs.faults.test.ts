@@ -1,8 +1,8 @@
+import { until } from "@brisk/test-env/processes";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMixedLoad, tally } from "./load";
 import { note } from "./note";
-import { until } from "./processes";
 import { type Stack, startStack } from "./stack";
 
 /** Every message the SMTP server accepted (250 after DATA), by recipient. */

@@ -1,8 +1,8 @@
+import { until } from "@brisk/test-env/processes";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMixedLoad, tally } from "./load";
 import { note } from "./note";
-import { until } from "./processes";
 import { type ApiInstance, type Stack, startStack } from "./stack";
 
 const DEADLINE_MS = 1_000;

@@ -1,7 +1,7 @@
+import { until } from "@brisk/test-env/processes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkWrites, startMixedLoad, tally } from "./load";
 import { note } from "./note";
-import { until } from "./processes";
 import { type Stack, startStack } from "./stack";
 
 /** The api's request deadline (DB_REQUEST_TIMEOUT_MS): a refusal must come within it. */

@@ -2,7 +2,7 @@ import { readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { freePort, startEmbeddedPostgres } from "@brisk/db/embedded";
-import { until } from "./processes";
+import { until } from "@brisk/test-env/processes";
 
 /**
  * A Postgres the suite may kill: embedded, on a fixed port and a data directory kept across

@@ -1,7 +1,7 @@
+import { until } from "@brisk/test-env/processes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMixedLoad, tally } from "./load";
 import { note } from "./note";
-import { until } from "./processes";
 import { type ApiInstance, type Stack, startStack } from "./stack";
 
 /** CACHE_MAX_STALE_MS: how long an instance may answer from its own tier after another wrote. */

@@ -7,10 +7,10 @@ import { freePort } from "@brisk/db/embedded";
 import { DEMO_PASSWORD, type SeedOptions, seed } from "@brisk/db/seed";
 import { type LocalExecutor, spawnLocalExecutor } from "@brisk/jobs/testing";
 import { createProviderSimulator, PROVIDERS } from "@brisk/provider-simulator";
+import { type Proc, startProc, until, untilOk } from "@brisk/test-env/processes";
 import { startTestRedis, type TestRedis } from "@brisk/upstash-bridge/testing";
 import postgres from "postgres";
 import { type KillablePostgres, startKillablePostgres } from "./postgres";
-import { type Proc, startProc, until, untilOk } from "./processes";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const apiBundle = path.join(root, "apps/api/dist/main.js");

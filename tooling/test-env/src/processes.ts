@@ -9,10 +9,18 @@ export interface Proc {
   exited: Promise<number | null>;
   /** Sends `signal` to its whole process group (pnpm's children too) and waits for the exit. */
   signal(signal: NodeJS.Signals): Promise<number | null>;
+  /**
+   * SIGTERM, SIGKILL if it is still running after `graceMs`; then whatever of its group
+   * outlived it (`next start` leaves its next-server behind when it exits first).
+   */
+  stop(graceMs?: number): Promise<void>;
   running(): boolean;
 }
 
-/** A real process in a process group of its own, so a kill reaches what it started. */
+/**
+ * A real server process (an app, the executor, HAProxy) for tests, in a process group of its
+ * own so that a kill reaches what it started, with its last output kept for failure messages.
+ */
 export function startProc(
   name: string,
   command: string,
@@ -33,19 +41,28 @@ export function startProc(
   child.stderr?.on("data", keep);
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
   const running = () => child.exitCode === null && child.signalCode === null;
+  const signal = async (name: NodeJS.Signals) => {
+    if (running()) {
+      try {
+        process.kill(-child.pid!, name);
+      } catch {}
+    }
+    return exited;
+  };
   return {
     name,
     child,
     output: () => log,
     exited,
     running,
-    async signal(signal) {
-      if (running()) {
-        try {
-          process.kill(-child.pid!, signal);
-        } catch {}
-      }
-      return exited;
+    signal,
+    async stop(graceMs = 10_000) {
+      const kill = setTimeout(() => void signal("SIGKILL"), graceMs);
+      await signal("SIGTERM");
+      clearTimeout(kill);
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {}
     },
   };
 }
