@@ -1,7 +1,7 @@
 import { createBriskClient } from "@brisk/api-contract";
 import { until } from "@brisk/test-env/processes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMixedLoad, tally } from "./load";
+import { SIGN_INS, startMixedLoad, tally } from "./load";
 import { note } from "./note";
 import { type ApiInstance, type Stack, startStack } from "./stack";
 
@@ -94,7 +94,7 @@ describe("two api instances behind HAProxy", () => {
       connections: 8,
       tag: "deploy",
       users: 200,
-      mix: { "sign-in": 0, report: 4 },
+      mix: { "sign-in": SIGN_INS, report: 4 },
       thinkMs: 10,
     });
     try {

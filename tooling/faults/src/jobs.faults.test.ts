@@ -1,7 +1,7 @@
 import { until } from "@brisk/test-env/processes";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMixedLoad, tally } from "./load";
+import { SIGN_INS, startMixedLoad, tally } from "./load";
 import { note } from "./note";
 import { type Stack, startStack } from "./stack";
 
@@ -49,7 +49,7 @@ describe("the Inngest executor killed mid-run under mixed load", () => {
       connections: 8,
       tag: "executor-kill",
       users: 200,
-      mix: { "sign-in": 0, invite: 10, report: 3 },
+      mix: { "sign-in": SIGN_INS, invite: 10, report: 1 },
       thinkMs: 10,
     });
     const invitedSoFar = () =>
@@ -86,11 +86,15 @@ describe("the Inngest executor killed mid-run under mixed load", () => {
     const twice = invited.filter((email) => accepted.get(email) !== 1);
     expect(twice).toEqual([]);
     // The reports ordered meanwhile ran to their end too.
-    await until("every report finished", async () => {
-      const [row] = await stack.sql<{ open: number }[]>`
-        select count(*)::int as open from reports where status in ('queued', 'running')`;
-      return row!.open === 0 ? true : undefined;
-    });
+    await until(
+      "every report finished",
+      async () => {
+        const [row] = await stack.sql<{ open: number }[]>`
+          select count(*)::int as open from reports where status in ('queued', 'running')`;
+        return row!.open === 0 ? true : undefined;
+      },
+      { timeoutMs: 120_000 },
+    );
     note(`executor killed: ${invited.length} invitations, each emailed once`, tally(load.outcomes));
   });
 });

@@ -1,6 +1,6 @@
 import { until } from "@brisk/test-env/processes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkWrites, startMixedLoad, tally } from "./load";
+import { checkWrites, SIGN_INS, startMixedLoad, tally } from "./load";
 import { note } from "./note";
 import { type Stack, startStack } from "./stack";
 
@@ -28,7 +28,7 @@ describe("Postgres killed and restarted under mixed load", () => {
       connections: 16,
       tag: "pg-kill",
       users: 200,
-      mix: { "sign-in": 0, report: 0 },
+      mix: { "sign-in": SIGN_INS, report: 2 },
     });
     await until("answered writes before the crash", () =>
       load.outcomes.filter((o) => o.op === "write" && o.status === 200).length >= 20

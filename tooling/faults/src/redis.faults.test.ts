@@ -1,6 +1,6 @@
 import { until } from "@brisk/test-env/processes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMixedLoad, tally } from "./load";
+import { SIGN_INS, startMixedLoad, tally } from "./load";
 import { note } from "./note";
 import { type ApiInstance, type Stack, startStack } from "./stack";
 
@@ -57,7 +57,7 @@ describe("Redis killed and restarted under mixed load", () => {
       connections: 8,
       tag: "redis-kill",
       users: 200,
-      mix: { "sign-in": 0 },
+      mix: { "sign-in": SIGN_INS },
       thinkMs: 5,
     });
     const bound = MAX_STALE_MS + SLACK_MS;
