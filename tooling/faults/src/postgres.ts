@@ -1,8 +1,8 @@
 import { readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { freePort, startEmbeddedPostgres } from "@brisk/db/embedded";
-import { until } from "@brisk/test-env/processes";
+import { startEmbeddedPostgres } from "@brisk/db/embedded";
+import { freeListenPort, until } from "@brisk/test-env/processes";
 
 /**
  * A Postgres the suite may kill: embedded, on a fixed port and a data directory kept across
@@ -10,7 +10,7 @@ import { until } from "@brisk/test-env/processes";
  */
 export async function startKillablePostgres() {
   const dataDir = path.join(os.tmpdir(), `brisk-faults-pg-${process.pid}-${Date.now()}`);
-  const port = await freePort();
+  const port = await freeListenPort();
   let handle = await startEmbeddedPostgres({ dataDir, persistent: true, port });
   const postmasterPid = async () =>
     Number((await readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0]);

@@ -3,11 +3,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Balancer, startBalancer } from "@brisk/balancer";
 import { runMigrations } from "@brisk/db";
-import { freePort } from "@brisk/db/embedded";
 import { DEMO_PASSWORD, type SeedOptions, seed } from "@brisk/db/seed";
 import { type LocalExecutor, spawnLocalExecutor } from "@brisk/jobs/testing";
 import { createProviderSimulator, PROVIDERS } from "@brisk/provider-simulator";
-import { type Proc, startProc, until, untilOk } from "@brisk/test-env/processes";
+import { freeListenPort, type Proc, startProc, until, untilOk } from "@brisk/test-env/processes";
 import { startTestRedis, type TestRedis } from "@brisk/upstash-bridge/testing";
 import postgres from "postgres";
 import { type KillablePostgres, startKillablePostgres } from "./postgres";
@@ -68,12 +67,12 @@ export async function startStack(options: StackOptions = {}) {
     cleanups.push(() => simulator.close());
 
     const count = options.instances ?? 2;
-    const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
+    const ports = await Promise.all(Array.from({ length: count }, () => freeListenPort()));
     const balancer: Balancer = await startBalancer({
       backends: ports.map((port, i) => ({ name: `api${i + 1}`, port })),
     });
     cleanups.push(balancer.stop);
-    const executorPort = await freePort();
+    const executorPort = await freeListenPort();
     const executorUrl = `http://127.0.0.1:${executorPort}`;
 
     const env = {
@@ -104,7 +103,7 @@ export async function startStack(options: StackOptions = {}) {
 
     const apis: ApiInstance[] = [];
     for (const [i, port] of ports.entries()) {
-      const metricsPort = await freePort();
+      const metricsPort = await freeListenPort();
       const instance: ApiInstance = {
         name: `api${i + 1}`,
         port,

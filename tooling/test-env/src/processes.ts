@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import net from "node:net";
 
 export interface Proc {
   name: string;
@@ -99,4 +100,26 @@ export async function untilOk(url: string, proc: Proc, timeoutMs = 60_000) {
     { timeoutMs, everyMs: 200, context: proc.output },
   );
   if (outcome === "exited") throw new Error(`${proc.name} exited:\n${proc.output()}`);
+}
+
+const handedOut = new Set<number>();
+
+/**
+ * A port for a server a test starts a moment later, outside Linux's ephemeral range
+ * (32768–60999): a port the kernel once reported free can be taken by an outgoing connection
+ * before the server binds it, and the fault suite opens thousands (one soak lost an api to
+ * EADDRINUSE that way). Never the same port twice in one process.
+ */
+export async function freeListenPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
 }
