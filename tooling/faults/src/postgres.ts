@@ -48,5 +48,3 @@ export async function startKillablePostgres() {
     },
   };
 }
-
-export type KillablePostgres = Awaited<ReturnType<typeof startKillablePostgres>>;

@@ -9,7 +9,7 @@ import { createProviderSimulator, PROVIDERS } from "@brisk/provider-simulator";
 import { freeListenPort, type Proc, startProc, until, untilOk } from "@brisk/test-env/processes";
 import { startTestRedis, type TestRedis } from "@brisk/upstash-bridge/testing";
 import postgres from "postgres";
-import { type KillablePostgres, startKillablePostgres } from "./postgres";
+import { startKillablePostgres } from "./postgres";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const apiBundle = path.join(root, "apps/api/dist/main.js");
@@ -146,7 +146,7 @@ export async function startStack(options: StackOptions = {}) {
 
     return {
       url: balancer.url,
-      pg: pg as KillablePostgres,
+      pg,
       sql,
       redis,
       simulator,
